@@ -1,0 +1,54 @@
+# Hearth: `make run` serves the site, `make test` runs the suite. Only Python 3.11+ and make needed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+THREADS ?= 4
+
+.PHONY: run serve install test test-fast lint format worker bench clean
+
+$(BIN)/hearth: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/hearth
+
+## Set up everything (venv, dependencies, database, a demo admin) and serve on http://$(HOST):$(PORT)
+run: install
+	$(BIN)/hearth migrate --noinput
+	$(BIN)/hearth collectstatic --noinput --verbosity 0
+	$(BIN)/hearth demo_admin
+	@$(MAKE) --no-print-directory serve
+
+## Serve with the production setup: granian WSGI, bounded threads, backpressure (ARCHITECTURE.md)
+serve:
+	@echo "Hearth is on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/granian --interface wsgi config.wsgi:application --host $(HOST) --port $(PORT) \
+		--workers $(WORKERS) --blocking-threads $(THREADS) --backpressure $(shell expr $(THREADS) \* 4) \
+		--log-level warning
+
+## A Celery worker, for when CELERY_BROKER_URL is set
+worker: install
+	$(BIN)/celery -A config worker --loglevel INFO
+
+## The whole suite (browser tests run when a Chromium is found)
+test: install
+	$(BIN)/pytest -n auto
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(BIN)/hearth makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,293 @@
+"""Hearth's one settings module, driven by environment variables.
+
+With nothing set, Hearth runs embedded: SQLite in WAL mode, an in-process cache, background jobs
+inline, files under HEARTH_DATA_DIR. Each variable below is documented in the README's
+configuration table; `#:` marks the ones an operator sets.
+"""
+
+import secrets
+from pathlib import Path
+
+import environ
+from django.contrib.messages import constants as message_constants
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A local .env file (see .env.example) is read when present; real environment variables win.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+#: Where the embedded database, uploaded media and the generated secret key live.
+DATA_DIR = Path(env.str("HEARTH_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated on first start and kept in DATA_DIR.
+
+    No secret ships in the repository, and `make run` still works with zero configuration.
+    """
+    key: str = env.str("SECRET_KEY", default="")
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+#: Development mode: detailed error pages. Never on a public server.
+DEBUG = env.bool("HEARTH_DEBUG", default=False)
+
+#: The public host name of this server, e.g. social.example.org.
+HEARTH_DOMAIN = env.str("HEARTH_DOMAIN", default="localhost")
+#: The server's name, shown in the page title and the policy texts.
+HEARTH_INSTANCE_NAME = env.str("HEARTH_INSTANCE_NAME", default="Hearth")
+#: Contact address for the server's operators, shown on /about and in the policy texts.
+HEARTH_CONTACT_EMAIL = env.str("HEARTH_CONTACT_EMAIL", default=f"admin@{HEARTH_DOMAIN}")
+#: Served behind TLS: secure cookies, HSTS, redirect to https.
+HEARTH_HTTPS = env.bool("HEARTH_HTTPS", default=False)
+
+ALLOWED_HOSTS = [
+    HEARTH_DOMAIN,
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+    *env.list("HEARTH_EXTRA_HOSTS", default=[]),
+]
+CSRF_TRUSTED_ORIGINS = [f"{'https' if HEARTH_HTTPS else 'http'}://{HEARTH_DOMAIN}"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "hearth.core",
+    "hearth.accounts",
+    "hearth.moderation",
+    "hearth.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hearth.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+#: PostgreSQL (or SQLite) URL, e.g. postgres://hearth:pw@db.internal:5432/hearth. Unset: SQLite.
+DATABASE_URL = env.str("DATABASE_URL", default="")
+#: Largest number of pooled PostgreSQL connections per app process (match the server's threads).
+HEARTH_DB_POOL_SIZE = env.int("HEARTH_DB_POOL_SIZE", default=8)
+
+if DATABASE_URL:
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's psycopg pool instead of CONN_MAX_AGE: persistent connections leak under ASGI
+        # and a bounded pool keeps us under PostgreSQL's max_connections (ARCHITECTURE.md).
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": HEARTH_DB_POOL_SIZE,
+            "timeout": 10,
+        }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "hearth.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers proceed while one writer writes; IMMEDIATE takes the write
+                # lock at BEGIN so concurrent writers queue on busy_timeout instead of failing
+                # with "database is locked" half-way through a transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------------
+#: Redis URL for the cache, rate limits and (later) feeds. Unset: an in-process cache.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hearth",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Background jobs ------------------------------------------------------------------------------
+#: Celery broker, e.g. redis://127.0.0.1:6379/1 or amqp://guest:guest@127.0.0.1//. Unset: inline.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+
+# --- Email ---------------------------------------------------------------------------------------
+#: Outgoing mail, e.g. smtp+tls://user:password@smtp.example.org:587. Unset: printed to the console.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+vars().update(env.email_url_config(EMAIL_URL))
+#: The sender of the server's emails.
+DEFAULT_FROM_EMAIL = env.str(
+    "HEARTH_EMAIL_FROM", default=f"{HEARTH_INSTANCE_NAME} <noreply@{HEARTH_DOMAIN}>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Files ---------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+#: Where uploads are stored: "local" (MEDIA_ROOT). S3-compatible storage comes with the media work.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE={MEDIA_STORAGE!r} is not supported yet; use 'local'."
+    )
+#: Serve uploaded media from the app process (fine on one box; use the web server at scale).
+HEARTH_SERVE_MEDIA = env.bool("HEARTH_SERVE_MEDIA", default=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+#: Largest accepted upload, in megabytes.
+HEARTH_MAX_UPLOAD_MB = env.int("HEARTH_MAX_UPLOAD_MB", default=16)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Accounts -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+#: "mandatory" (default), "optional" or "none": must a new member confirm their email first?
+ACCOUNT_EMAIL_VERIFICATION = env.str("HEARTH_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USERNAME_MIN_LENGTH = 1
+ACCOUNT_USERNAME_VALIDATORS = "hearth.accounts.validators.USERNAME_VALIDATORS"
+ACCOUNT_PRESERVE_USERNAME_CASING = True
+ACCOUNT_SIGNUP_FORM_CLASS = "hearth.accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "hearth.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{HEARTH_INSTANCE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HEARTH_HTTPS else "http"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = HEARTH_INSTANCE_NAME
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# --- Security -------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if HEARTH_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("HEARTH_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("HEARTH_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is the operator's decision
+
+# --- Internationalization -------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+MESSAGE_TAGS = {message_constants.ERROR: "error"}
+
+# --- Hearth ---------------------------------------------------------------------------------------
+#: Days a deleted account can still be restored by logging in and cancelling.
+HEARTH_DELETION_GRACE_DAYS = env.int("HEARTH_DELETION_GRACE_DAYS", default=30)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("HEARTH_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+FORM_RENDERER = "hearth.web.forms_renderer.HearthFormRenderer"

@@ -1,0 +1,29 @@
+"""Test settings: the real settings, with a fast hasher, inline jobs and throwaway files.
+
+DATABASE_URL and REDIS_URL still switch the engines, so the same suite runs on SQLite and on
+PostgreSQL + Redis (see .ci/run).
+"""
+
+import tempfile
+from pathlib import Path
+
+from config.settings import *  # noqa: F403
+from config.settings import CACHES, REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = ""
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hearth-test-media-"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if REDIS_URL:
+    # One key prefix per test run, so parallel runs on one Redis don't see each other's keys.
+    CACHES["default"]["KEY_PREFIX"] = f"hearth-test-{Path(MEDIA_ROOT).name}"
+ACCOUNT_RATE_LIMITS = False
+DEBUG = False
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="hearth-test-static-"))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,1 @@
+pytest_plugins = ["hearth.testing.fixtures", "hearth.testing.browser"]

@@ -1,0 +1,55 @@
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from hearth.accounts.validators import USERNAME_MAX_LENGTH, USERNAME_VALIDATORS
+from hearth.core.models import TimeOrderedIdField
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    UNLISTED = "unlisted", "Unlisted"
+    PRIVATE = "private", "Followers only"
+    DIRECT = "direct", "Mentioned people only"
+
+
+class Theme(models.TextChoices):
+    AUTO = "auto", "Match my device"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
+class User(AbstractUser):
+    """Who logs in: credentials, email and preferences. The public identity is `Account`."""
+
+    id = TimeOrderedIdField()
+    username = models.CharField(
+        max_length=USERNAME_MAX_LENGTH,
+        unique=True,
+        validators=USERNAME_VALIDATORS,
+        help_text="1–30 letters, digits or underscores.",
+        error_messages={"unique": "That username is taken."},
+    )
+    email = models.EmailField("email address", blank=True)
+
+    default_visibility = models.CharField(
+        "default post visibility", max_length=10, choices=Visibility, default=Visibility.PUBLIC
+    )
+    #: Default language of new posts (ISO 639-1); blank means "detect from the post".
+    language = models.CharField("posting language", max_length=8, blank=True, default="")
+    theme = models.CharField(max_length=8, choices=Theme, default=Theme.AUTO)
+
+    #: Set when the member asked to delete the account; erased after the grace period.
+    deletion_scheduled_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[UserManager["User"]] = UserManager()  # type: ignore[assignment]  # stubs
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
