@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "hearth.web.middleware.SessionActivityMiddleware",
+    "hearth.web.middleware.DeletionScheduledMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,7 +103,9 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Listed first so Hearth's overrides of allauth's templates win over allauth's own,
+        # which the app loader would otherwise find first (allauth precedes hearth.web).
+        "DIRS": [BASE_DIR / "hearth" / "web" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -237,6 +240,9 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 #: "mandatory" (default), "optional" or "none": must a new member confirm their email first?
 ACCOUNT_EMAIL_VERIFICATION = env.str("HEARTH_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# Sign-up says plainly when an email address is taken (the issue asks for the error next to the
+# field). Usernames are public anyway; the cost is that an address's membership can be probed.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_USERNAME_MIN_LENGTH = 1
 ACCOUNT_USERNAME_VALIDATORS = "hearth.accounts.validators.USERNAME_VALIDATORS"
 ACCOUNT_PRESERVE_USERNAME_CASING = True
@@ -256,6 +262,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "hearth.web.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -277,6 +284,9 @@ USE_I18N = True
 USE_TZ = True
 
 MESSAGE_TAGS = {message_constants.ERROR: "error"}
+# Flash messages ride in the session, so the session and CSRF cookies are the only two the
+# site sets, as the privacy policy says (the default would add a "messages" cookie).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Hearth ---------------------------------------------------------------------------------------
 #: Days a deleted account can still be restored by logging in and cancelling.
@@ -291,3 +301,15 @@ LOGGING = {
 }
 
 FORM_RENDERER = "hearth.web.forms_renderer.HearthFormRenderer"
+
+# Daily housekeeping when a Celery beat runs (`hearth purge` does the same from cron).
+CELERY_BEAT_SCHEDULE = {
+    "accounts-erase-due": {
+        "task": "hearth.accounts.tasks.accounts_erase_due_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "exports-purge-expired": {
+        "task": "hearth.accounts.tasks.export_purge_expired_task",
+        "schedule": 24 * 60 * 60,
+    },
+}

@@ -48,3 +48,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "Something went wrong",
         "The server hit an error. It has been logged; please try again in a moment.",
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _render(
+        request,
+        403,
+        "This form expired",
+        "For your security, forms stop working after a while or when cookies are blocked. "
+        "Go back, reload the page and try again.",
+    )

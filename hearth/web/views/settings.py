@@ -1,7 +1,23 @@
-# TEMPORARY skeleton; replaced by the profiles / data work.
+"""Settings pages: the profile others see and the member's own preferences."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+
+from hearth.accounts.forms import PreferencesForm, ProfileForm
+from hearth.accounts.models import User
+from hearth.accounts.services import (
+    account_create_for_user,
+    preferences_update,
+    profile_update,
+)
+
+
+def _member(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # login_required ran
+    return request.user
 
 
 @login_required
@@ -11,14 +27,41 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("profile settings")
+    user = _member(request)
+    # Members made outside sign-up (`createsuperuser`) may not have a public identity yet.
+    account = getattr(user, "account", None) or account_create_for_user(user=user)
+    form = ProfileForm(initial=ProfileForm.initial_for(account))
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                profile_update(account=account, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your profile is saved.")
+                return redirect("settings_profile")
+    return render(request, "web/settings/profile.html", {"form": form, "account": account})
 
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("preferences")
-
-
-@login_required
-def data(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("data")
+    user = _member(request)
+    form = PreferencesForm(
+        initial={
+            "default_visibility": user.default_visibility,
+            "language": user.language,
+            "theme": user.theme,
+        }
+    )
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            try:
+                preferences_update(user=user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Your preferences are saved.")
+                return redirect("settings_preferences")
+    return render(request, "web/settings/preferences.html", {"form": form})

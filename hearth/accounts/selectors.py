@@ -1,0 +1,27 @@
+"""Reads of accounts that apply who may be seen. Views and the API go through these."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from hearth.accounts.models import Account, User
+
+
+def account_list_visible(*, viewer: User | AnonymousUser | None) -> QuerySet[Account]:
+    """Accounts that can be shown to `viewer`, with their user loaded.
+
+    Hidden from everyone, their owner included: accounts whose member asked for deletion (they
+    stay hidden through the grace period, so "deleted" looks deleted at once) and accounts whose
+    login was deactivated (`is_active=False`, how an operator suspends someone until moderation
+    has its own states). Accounts without a user stay visible. `viewer` is where blocks will
+    apply once they exist.
+    """
+    return (
+        Account.objects.select_related("user")
+        .exclude(user__deletion_scheduled_at__isnull=False)
+        .exclude(user__is_active=False)
+    )
+
+
+def account_get_visible(*, username: str, viewer: User | AnonymousUser | None) -> Account | None:
+    """The account with this username (any letter case), or None if there is none to show."""
+    return account_list_visible(viewer=viewer).filter(username__iexact=username).first()

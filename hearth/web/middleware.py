@@ -1,0 +1,85 @@
+"""Request middleware of the web interface."""
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.usersessions.internal import usersessionkit
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+#: What a member whose account is scheduled for deletion may still reach: the page that cancels
+#: it (where they can also download their data), logging out, and the server's policies.
+DELETION_SCHEDULED_ALLOWED = frozenset(
+    {
+        "settings_data",
+        "settings_data_export",
+        "settings_data_export_download",
+        "settings_data_delete_cancel",
+        "account_logout",
+        "about",
+        "policy",
+    }
+)
+
+
+class DeletionScheduledMiddleware:
+    """Send a member whose account is scheduled for deletion to the page that can cancel it.
+
+    Requesting deletion logs out every session, so this is what they see on logging in again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or user.deletion_scheduled_at is None:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in DELETION_SCHEDULED_ALLOWED:
+            return None
+        if request.path.startswith((settings.STATIC_URL or "/static/", settings.MEDIA_URL)):
+            return None
+        return redirect("settings_data")
+
+
+#: How often a signed-in session's "last seen" time and address are refreshed, in seconds.
+SESSION_ACTIVITY_INTERVAL = 300
+
+
+class SessionActivityMiddleware:
+    """allauth's active-sessions tracking, at most once per session per interval.
+
+    allauth's own middleware runs three queries and an UPDATE on every signed-in request, which
+    would make each page view a database write (and serialize readers behind it on SQLite). The
+    sessions list only needs "last seen" to the nearest few minutes, so a cache key gates it: one
+    cache round trip per request, the database only when the key has expired. Login still
+    records the session at once (allauth's login signal).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if (
+            session is not None
+            and session.session_key
+            and user is not None
+            and user.is_authenticated
+            and cache.add(f"session-seen:{session.session_key}", 1, SESSION_ACTIVITY_INTERVAL)
+        ):
+            usersessionkit.track_activity(request, user=user, session=session)
+        return self.get_response(request)
