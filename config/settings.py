@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "hearth.core",
     "hearth.accounts",
+    "hearth.graph",
     "hearth.moderation",
     "hearth.web",
 ]
