@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from hearth.accounts.models import Account, User
 
@@ -23,5 +24,14 @@ def account_list_visible(*, viewer: User | AnonymousUser | None) -> QuerySet[Acc
 
 
 def account_get_visible(*, username: str, viewer: User | AnonymousUser | None) -> Account | None:
-    """The account with this username (any letter case), or None if there is none to show."""
-    return account_list_visible(viewer=viewer).filter(username__iexact=username).first()
+    """The account with this username (any letter case), or None if there is none to show.
+
+    Compares lower-cased names so the lookup uses the unique index on LOWER(username);
+    `username__iexact` compiles to UPPER() on PostgreSQL and would scan the whole table.
+    """
+    return (
+        account_list_visible(viewer=viewer)
+        .alias(username_lower=Lower("username"))
+        .filter(username_lower=username.lower())
+        .first()
+    )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from hearth.accounts.images import ProcessedImage
 from hearth.accounts.models import Account, User
@@ -77,17 +78,20 @@ def user_create(
 
 def _username_taken(username: str) -> bool:
     # An Account can exist without a User (remote or erased identities) and still owns its name.
+    # Compared lower-cased so both lookups use the LOWER(username) unique indexes.
+    lowered = username.lower()
     return (
-        User.objects.filter(username__iexact=username).exists()
-        or Account.objects.filter(username__iexact=username).exists()
+        User.objects.alias(lowered=Lower("username")).filter(lowered=lowered).exists()
+        or Account.objects.alias(lowered=Lower("username")).filter(lowered=lowered).exists()
     )
 
 
 def _email_taken(email: str) -> bool:
     from allauth.account.models import EmailAddress
 
+    # allauth stores addresses lower-cased, as `email` is here, so the index on email serves.
     return (
-        EmailAddress.objects.filter(email__iexact=email).exists()
+        EmailAddress.objects.filter(email=email).exists()
         or User.objects.filter(email__iexact=email).exists()
     )
 

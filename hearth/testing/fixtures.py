@@ -8,6 +8,20 @@ from django.test import Client
 from hearth.accounts.models import User
 from hearth.accounts.services import user_create
 
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked @pytest.mark.postgres need what SQLite lacks (row locks, query plans):
+    they are skipped, saying so, on the SQLite lane and run on the PostgreSQL lane."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105  # a test password
 _numbers = itertools.count(1)
 

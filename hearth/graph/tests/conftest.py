@@ -1,14 +1,6 @@
 import pytest
-from django.db import connection
 
 from hearth.graph import signals
-
-
-@pytest.fixture(autouse=True)
-def _skip_postgres_only_tests_elsewhere(request: pytest.FixtureRequest) -> None:
-    """Tests marked @pytest.mark.postgres need row locks SQLite doesn't have: skip them there."""
-    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://...)")
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_sign_up_confirm_edit_profile_and_log_out(page):
         page.goto("/accounts/signup/")
         page.get_by_label("Username").fill("carla")
         page.get_by_label("Email").fill("carla@example.org")
-        page.get_by_label("Password:", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
         page.get_by_label("Password (again)").fill(NEW_PASSWORD)
         page.get_by_label("I have read and accept").check()
         page.get_by_role("button", name="Create account").click()
