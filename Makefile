@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
 
-.PHONY: run serve install test test-fast lint format worker bench clean
+.PHONY: run demo serve install test test-fast lint format worker bench clean
 
 $(BIN)/hearth: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ run: install
 	$(BIN)/hearth collectstatic --noinput --verbosity 0
 	$(BIN)/hearth demo_admin
 	@$(MAKE) --no-print-directory serve
+
+## Add 200 invented members who follow, post, reply, like and repost (the demo admin joins in)
+demo: install
+	$(BIN)/hearth migrate --noinput
+	$(BIN)/hearth demo_admin
+	$(BIN)/hearth seed --users 200
 
 ## Serve with the production setup: granian WSGI, bounded threads, backpressure (ARCHITECTURE.md)
 serve:

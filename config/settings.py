@@ -78,12 +78,17 @@ INSTALLED_APPS = [
     "hearth.core",
     "hearth.accounts",
     "hearth.graph",
+    "hearth.posts",
+    "hearth.timelines",
+    "hearth.notifications",
     "hearth.moderation",
     "hearth.web",
+    "hearth.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hearth.web.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hearth.web.context_processors.site",
+                "hearth.web.context_processors.notifications",
             ],
         },
     },
@@ -292,6 +298,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Hearth ---------------------------------------------------------------------------------------
 #: Days a deleted account can still be restored by logging in and cancelling.
 HEARTH_DELETION_GRACE_DAYS = env.int("HEARTH_DELETION_GRACE_DAYS", default=30)
+#: Longest post, in characters (a link counts as 23 whatever its length, as on Mastodon).
+HEARTH_MAX_POST_CHARS = env.int("HEARTH_MAX_POST_CHARS", default=500)
 
 LOGGING = {
     "version": 1,

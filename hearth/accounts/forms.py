@@ -191,6 +191,11 @@ class ProfileForm(forms.Form):
         label="Suggest my profile to others",
         help_text="Your profile may be listed in the directory and recommended to people.",
     )
+    hide_network = forms.BooleanField(
+        required=False,
+        label="Hide who I follow and who follows me",
+        help_text="Others see your follower and following counts, but not the lists.",
+    )
 
     @classmethod
     def initial_for(cls, account: Account) -> dict[str, Any]:
@@ -200,6 +205,7 @@ class ProfileForm(forms.Form):
             "links": [(link["name"], link["url"]) for link in account.links],
             "locked": account.locked,
             "discoverable": account.discoverable,
+            "hide_network": account.hide_network,
         }
 
     def link_rows(self) -> list[tuple[str, str]]:

@@ -128,6 +128,7 @@ def profile_update(
     links: Sequence[ProfileLink],
     locked: bool,
     discoverable: bool,
+    hide_network: bool = False,
     avatar: ProcessedImage | None = None,
     header: ProcessedImage | None = None,
     remove_avatar: bool = False,
@@ -144,6 +145,7 @@ def profile_update(
     account.links = _check_links(links)
     account.locked = locked
     account.discoverable = discoverable
+    account.hide_network = hide_network
     account.full_clean(exclude=["avatar", "header", "username", "user"])
 
     replaced: list[str] = []

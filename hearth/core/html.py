@@ -36,16 +36,27 @@ def sanitize(
     *,
     tags: Set[str] = RICH_TEXT_TAGS,
     attributes: Mapping[str, Set[str]] = RICH_TEXT_ATTRIBUTES,
+    attribute_values: Mapping[str, Mapping[str, Set[str]]] | None = None,
+    link_rel: str | None = "noopener noreferrer",
 ) -> str:
     """Keep only the allowed tags, attributes and link schemes; links get rel="noopener
-    noreferrer" so a linked page can't reach back into ours."""
+    noreferrer" so a linked page can't reach back into ours.
+
+    `attribute_values` allows an attribute only with one of the listed values (per tag), for
+    markup Hearth generates itself, such as a post's links. With `link_rel=None` links keep a
+    `rel` allowed that way instead of getting the default one.
+    """
     return nh3.clean(
         html,
         tags=set(tags),
         clean_content_tags={"script", "style"},
         attributes={tag: set(names) for tag, names in attributes.items()},
+        tag_attribute_values={
+            tag: {name: set(values) for name, values in names.items()}
+            for tag, names in (attribute_values or {}).items()
+        },
         url_schemes=set(URL_SCHEMES),
-        link_rel="noopener noreferrer",
+        link_rel=link_rel,
     )
 
 

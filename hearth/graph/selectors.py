@@ -185,14 +185,11 @@ def notifications_muted_account_ids(*, viewer: Account | None) -> set[int]:
 
 def network_visible_to(*, account: Account, viewer: Account | None) -> bool:
     """May the viewer see whom `account` follows and who follows it? The owner always may;
-    others may unless the owner hides these lists.
-
-    The owner's choice is to live on Account as `hide_network` (not added yet; until it is,
-    every list is visible).
+    others may unless the owner hides these lists (`Account.hide_network`).
     """
     if viewer is not None and viewer.pk == account.pk:
         return True
-    return not getattr(account, "hide_network", False)
+    return not account.hide_network
 
 
 def followers_of(*, account: Account, viewer: Account | None) -> QuerySet[Account]:

@@ -1,7 +1,12 @@
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from hearth.accounts.models import User
+from hearth.notifications.selectors import UNREAD_CAP, unread_count
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -14,3 +19,28 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "contact_email": settings.HEARTH_CONTACT_EMAIL,
         "theme": theme,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadBadge:
+    """The nav's notifications badge: how many are unread, as the badge shows it."""
+
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{UNREAD_CAP - 1}+" if self.count >= UNREAD_CAP else str(self.count)
+
+
+def notifications(request: HttpRequest) -> dict[str, Any]:
+    """The unread notifications badge, counted (one query) only when a page shows it, and only
+    for a signed-in member; visitors and pages without the frame (htmx fragments) pay nothing."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return {"notifications_badge": UnreadBadge(0)}
+
+    def count() -> UnreadBadge:
+        account = getattr(user, "account", None)
+        return UnreadBadge(unread_count(account=account) if account is not None else 0)
+
+    return {"notifications_badge": SimpleLazyObject(count)}

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from hearth.web.views.errors import bad_request
+
 #: What a member whose account is scheduled for deletion may still reach: the page that cancels
 #: it (where they can also download their data), logging out, and the server's policies.
 DELETION_SCHEDULED_ALLOWED = frozenset(
@@ -82,4 +84,20 @@ class SessionActivityMiddleware:
             and cache.add(f"session-seen:{session.session_key}", 1, SESSION_ACTIVITY_INTERVAL)
         ):
             usersessionkit.track_activity(request, user=user, session=session)
+        return self.get_response(request)
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a path or query string carrying a NUL byte.
+
+    No URL of Hearth's contains one, and PostgreSQL refuses NUL in text, so letting it reach a
+    lookup would turn a malformed request into a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return bad_request(request)
         return self.get_response(request)

@@ -46,6 +46,8 @@ class Account(TimestampedModel):
     locked = models.BooleanField("approve followers", default=False)
     #: May be suggested to others and listed in the directory.
     discoverable = models.BooleanField(default=True)
+    #: Only the owner sees whom this account follows and who follows it.
+    hide_network = models.BooleanField("hide followers and following lists", default=False)
 
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)

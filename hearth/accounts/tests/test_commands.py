@@ -1,4 +1,4 @@
-"""`hearth createuser`, `hearth seed` and the `hearth` console script itself."""
+"""`hearth createuser` and the `hearth` console script itself (`hearth seed`: hearth/demo)."""
 
 import os
 import secrets
@@ -163,45 +163,6 @@ def test_createuser_refuses_a_name_held_by_an_account_without_a_login():
     # when / then
     with pytest.raises(CommandError, match="username: That username is taken."):
         createuser("Ghost", email="ghost@example.org", password=PASSWORD)
-
-
-# --- seed -----------------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_seed_creates_members_who_log_in_with_the_printed_password(client):
-    # when
-    out = StringIO()
-    call_command("seed", users=25, stdout=out, verbosity=0)
-
-    # then
-    assert User.objects.count() == 25
-    password = out.getvalue().split("password: ")[1].split()[0]
-    assert client.login(username=User.objects.first().username, password=password)
-
-
-@pytest.mark.django_db
-def test_seed_uses_the_given_password(client):
-    # when
-    call_command("seed", users=3, password=PASSWORD, stdout=StringIO(), verbosity=0)
-
-    # then
-    for user in User.objects.all():
-        assert client.login(username=user.username, password=PASSWORD)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        ({"users": 0}, "--users must be at least 1."),
-        ({"users": 2, "password": "short"}, "--password: This password is too short."),
-    ],
-)
-def test_seed_refuses_bad_options(options, message):
-    with pytest.raises(CommandError, match=message):
-        call_command("seed", stdout=StringIO(), verbosity=0, **options)
-    assert not User.objects.exists()
 
 
 # --- the `hearth` console script, for real, in a subprocess ---------------------------------------

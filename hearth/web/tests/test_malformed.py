@@ -12,6 +12,7 @@ ODD_PATHS = [
     "/@ana/",
     "/" + "x" * 3000,
     "/privacy%00",
+    "/about?q=%00",
     "/settings/profile?" + "a=1&" * 2000,
     "/accounts/confirm-email/not-a-key/",
     "/accounts/password/reset/key/zz-set-password/",

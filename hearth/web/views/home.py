@@ -1,9 +1,36 @@
+"""/: the member's home (compose box, home timeline, who to follow), or the welcome page."""
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hearth.graph.selectors import NO_RELATIONSHIP
+from hearth.timelines.selectors import Cursor, home_timeline, who_to_follow
+from hearth.web.post_forms import PostForm, compose_form
+from hearth.web.views.relationships import is_htmx, member_account
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed in: the member's home (timelines arrive with the social core). Otherwise: welcome."""
-    if request.user.is_authenticated:
-        return render(request, "web/home.html")
-    return render(request, "web/welcome.html")
+    if not request.user.is_authenticated:
+        return render(request, "web/welcome.html")
+    return home_page(request)
+
+
+def home_page(
+    request: HttpRequest, *, form: PostForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The home page; `form` is a compose form coming back with errors (its text kept)."""
+    viewer = member_account(request)
+    cursor = Cursor(max_id=request.GET.get("max_id"))
+    page = home_timeline(viewer, cursor)
+    context = {"page": page, "viewer": viewer, "next_url": request.path}
+    if is_htmx(request) and cursor.max_id is not None:
+        return render(request, "web/timelines/_page.html", context)
+    context |= {
+        "form": form or compose_form(request),
+        "max_chars": settings.HEARTH_MAX_POST_CHARS,
+        "suggestions": who_to_follow(viewer),
+        "relationship": NO_RELATIONSHIP,
+        "older_page": cursor.max_id is not None,
+    }
+    return render(request, "web/home.html", context, status=status)

@@ -7,12 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from hearth.accounts.forms import PreferencesForm, ProfileForm
-from hearth.accounts.models import User
+from hearth.accounts.models import Account, User
 from hearth.accounts.services import (
     account_create_for_user,
     preferences_update,
     profile_update,
 )
+from hearth.graph.services import follow_requests_accept_all
 
 
 def _member(request: HttpRequest) -> User:
@@ -34,14 +35,30 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():
+            was_locked = account.locked
             try:
-                profile_update(account=account, **form.cleaned_data)
+                account = profile_update(account=account, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, "Your profile is saved.")
+                if was_locked and not account.locked:
+                    _accept_waiting_followers(request, account)
                 return redirect("settings_profile")
     return render(request, "web/settings/profile.html", {"form": form, "account": account})
+
+
+def _accept_waiting_followers(request: HttpRequest, account: Account) -> None:
+    """An account that stops approving followers lets in everyone who was waiting: the requests
+    would otherwise sit unanswered behind a door that is now open."""
+    accepted = follow_requests_accept_all(actor=account)
+    if accepted:
+        plural = "s" if accepted != 1 else ""
+        messages.info(
+            request,
+            f"You no longer approve followers, so {accepted} pending request{plural} "
+            f"{'were' if plural else 'was'} accepted.",
+        )
 
 
 @login_required

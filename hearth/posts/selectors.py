@@ -1,0 +1,432 @@
+"""Reads of posts, and THE one place that decides who may see a post.
+
+Every page, endpoint, feed and notification that shows a post gets it through
+`posts_visible_to` (or a selector built on it): visibility is never re-implemented elsewhere.
+
+The rules, for a `viewer` (an Account, or None for someone logged out):
+
+1. Nobody sees a post whose author is hidden: an account scheduled for deletion or suspended
+   (`is_active=False`), the same rules as hearth.accounts.selectors.account_list_visible. This
+   holds for the author too.
+2. Nobody sees a post across a block: not when the author blocks the viewer, not when the
+   viewer blocks the author (hearth.graph Block, either direction).
+3. Otherwise, by the post's visibility:
+   - public and unlisted: everyone, logged out included (unlisted only stays out of the public
+     and hashtag timelines; that is the lists' business, not visibility's);
+   - private ("followers only"): the author and the accounts following the author now;
+   - direct ("mentioned people only"): the author and the accounts it mentions.
+   Mastodon also shows a followers-only post to the accounts it mentions; Hearth does not (yet):
+   a mention does not widen a followers-only post's audience.
+4. A repost is visible when the repost itself and the post it reposts are both visible by the
+   rules above (a repost of a post from someone who blocks you stays hidden).
+
+Mutes hide nothing here: they filter feeds (hearth.graph.selectors.muted_account_ids), and
+`hydrate` reports them, but a muted account's post is still reachable by its link.
+
+Every rule is a subquery (EXISTS) on the one query, so a page of any list is still one query.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Lower
+from django.http import Http404
+
+from hearth.accounts.models import Account
+from hearth.accounts.models.user import Visibility
+from hearth.accounts.selectors import account_list_visible
+from hearth.graph.models import Block, Follow, Mute
+from hearth.posts.models import Bookmark, Favourite, Hashtag, Mention, Pin, Post, PostEdit
+from hearth.posts.models.post_hashtag import PostHashtag
+
+#: Visibilities anyone can read.
+OPEN_VISIBILITIES = (Visibility.PUBLIC, Visibility.UNLISTED)
+#: Related rows every list loads with its posts, so hydrate adds no query for them.
+POST_RELATED = ("author", "reblog_of", "reblog_of__author")
+#: Bounds on what post_context walks: a thread deeper or wider than this is cut.
+MAX_ANCESTORS = 100
+MAX_DESCENDANT_DEPTH = 100
+MAX_DESCENDANTS = 500
+_LARGEST_ID = 2**63 - 1
+
+
+# --- The visibility layer ------------------------------------------------------------------
+
+
+def posts_visible_to(viewer: Account | None) -> QuerySet[Post]:
+    """Every post (and repost) `viewer` may see, newest first. One query however it is used."""
+    original_visible = Exists(Post.objects.filter(_readable(viewer), pk=OuterRef("reblog_of_id")))
+    return (
+        Post.objects.filter(_readable(viewer))
+        .filter(Q(reblog_of__isnull=True) | original_visible)
+        .order_by("-id")
+    )
+
+
+def _readable(viewer: Account | None) -> Q:
+    """Rules 1-3 for the row being filtered (not the post a repost points at)."""
+    author_shown = Exists(account_list_visible(viewer=None).filter(pk=OuterRef("author_id")))
+    if viewer is None:
+        return Q(author_shown, visibility__in=OPEN_VISIBILITIES)
+    blocked = Exists(
+        Block.objects.filter(
+            Q(account=viewer, target=OuterRef("author_id"))
+            | Q(account=OuterRef("author_id"), target=viewer)
+        )
+    )
+    following = Exists(Follow.objects.filter(follower=viewer, target=OuterRef("author_id")))
+    mentioned = Exists(Mention.objects.filter(post=OuterRef("pk"), account=viewer))
+    audience = (
+        Q(visibility__in=OPEN_VISIBILITIES)
+        | Q(author=viewer)
+        | Q(following, visibility=Visibility.PRIVATE)
+        | Q(mentioned, visibility=Visibility.DIRECT)
+    )
+    return Q(author_shown) & ~Q(blocked) & audience
+
+
+def can_see(viewer: Account | None, post: Post) -> bool:
+    """May `viewer` see `post`? One query, by exactly the rules of posts_visible_to."""
+    return posts_visible_to(viewer).filter(pk=post.pk).exists()
+
+
+def access_post(viewer: Account | None, post_id: int | str) -> Post:
+    """The post with this id if `viewer` may see it, with its author (and for a repost, the
+    original and its author) loaded.
+
+    Raises Http404 when there is no such post *or* the viewer may not see it, so a hidden
+    post's existence does not leak (never 403). Ids that are not numbers are simply missing.
+    """
+    try:
+        pk = int(post_id)
+    except (TypeError, ValueError):
+        raise Http404("No such post.") from None
+    if not 0 < pk <= _LARGEST_ID:
+        raise Http404("No such post.")
+    post = posts_visible_to(viewer).select_related(*POST_RELATED).filter(pk=pk).first()
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+# --- Threads ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadReply:
+    post: Post
+    #: 1 for a direct reply to the post the thread is shown for, 2 for a reply to that, ...
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostContext:
+    #: The posts above, oldest (the thread's start) first.
+    ancestors: list[Post]
+    #: The replies below, depth first, each post's replies oldest first.
+    descendants: list[ThreadReply]
+
+
+def post_context(viewer: Account | None, post: Post) -> PostContext:
+    """The thread around `post` as `viewer` may see it. Three queries, whatever its size.
+
+    Both directions are walked in the database by a recursive CTE (SQLite and PostgreSQL both
+    have WITH RECURSIVE), returning ids only; one query then loads the visible ones. Loading
+    "the whole thread by its root" would need a root column kept on every post, and would read
+    every branch of a large thread to show one. The walks are bounded (MAX_ANCESTORS,
+    MAX_DESCENDANT_DEPTH, MAX_DESCENDANTS) so a pathological thread costs a known amount.
+
+    Invisible ancestors are left out (the visible ones still show, as on Mastodon). An invisible
+    reply is left out with everything below it: its replies would hang from nothing.
+    """
+    if post.reblog_of_id is not None:
+        post = post.reblog_of  # type: ignore[assignment]  # reblog_of is set: checked above
+    ancestor_ids = _ancestor_ids(post.pk)
+    children = _children_by_parent(post.pk)
+    wanted = set(ancestor_ids) | {child for kids in children.values() for child in kids}
+    loaded = posts_visible_to(viewer).select_related(*POST_RELATED).in_bulk(wanted)
+    ancestors = [loaded[pk] for pk in ancestor_ids if pk in loaded]
+    descendants: list[ThreadReply] = []
+    stack = [(child, 1) for child in reversed(children.get(post.pk, []))]
+    while stack:
+        pk, depth = stack.pop()
+        if pk not in loaded:
+            continue
+        descendants.append(ThreadReply(loaded[pk], depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(pk, [])))
+    return PostContext(ancestors, descendants)
+
+
+def _ancestor_ids(post_id: int) -> list[int]:
+    """Ids of the posts `post_id` replies to, up the chain, oldest first."""
+    table = connection.ops.quote_name(Post._meta.db_table)
+    # The table name comes from the model, never from input; the values are parameters.
+    sql = f"""
+        WITH RECURSIVE chain(id, parent_id, depth) AS (
+            SELECT id, in_reply_to_id, 0 FROM {table} WHERE id = %s
+            UNION ALL
+            SELECT p.id, p.in_reply_to_id, chain.depth + 1
+            FROM {table} p JOIN chain ON p.id = chain.parent_id
+            WHERE chain.depth < %s
+        )
+        SELECT id FROM chain WHERE depth > 0 ORDER BY depth DESC
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [post_id, MAX_ANCESTORS])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _children_by_parent(post_id: int) -> dict[int, list[int]]:
+    """The replies below `post_id`, as {parent id: child ids oldest first}."""
+    table = connection.ops.quote_name(Post._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE thread(id, parent_id, depth) AS (
+            SELECT id, in_reply_to_id, 1 FROM {table} WHERE in_reply_to_id = %s
+            UNION ALL
+            SELECT p.id, p.in_reply_to_id, thread.depth + 1
+            FROM {table} p JOIN thread ON p.in_reply_to_id = thread.id
+            WHERE thread.depth < %s
+        )
+        SELECT id, parent_id FROM thread LIMIT %s
+    """  # noqa: S608  # as above: model table name, parameters for values
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [post_id, MAX_DESCENDANT_DEPTH, MAX_DESCENDANTS])
+        rows = cursor.fetchall()
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, parent_id in sorted(rows):  # ids are time-ordered: oldest reply first
+        children[parent_id].append(pk)
+    return children
+
+
+# --- Hydration -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    """One post ready to show: the row, who wrote it, what it links to, and how the viewer
+    stands with it. For a repost, `reblog` is the original's view, and the viewer flags here
+    repeat the original's (liking a repost likes the original)."""
+
+    post: Post
+    author: Account
+    reblog: "PostView | None"
+    #: Visible accounts the post mentions, in the order they were recorded.
+    mentions: tuple[Account, ...]
+    #: Hashtag names, as first used on this server.
+    hashtags: tuple[str, ...]
+    favourited: bool = False
+    reblogged: bool = False
+    bookmarked: bool = False
+    pinned: bool = False
+    #: The viewer mutes the author (a full mute). Feeds leave such posts out; a page reached
+    #: by link can fold them instead.
+    muted: bool = False
+
+    @property
+    def shown(self) -> "PostView":
+        """What to show as the post's body: the original for a repost, else this."""
+        return self.reblog or self
+
+
+_FAVOURITED, _REBLOGGED, _BOOKMARKED, _PINNED, _MUTED = range(5)
+
+
+def hydrate(viewer: Account | None, posts: Iterable[Post]) -> list[PostView]:
+    """Views of `posts` (already visible to `viewer`), in the same order.
+
+    At most three queries with a viewer, two without, however many posts: mentions, hashtags and
+    the viewer's own flags, each for the whole page. Authors and reposted originals come from
+    the lists' select_related (POST_RELATED); posts loaded without it cost at most three more.
+    """
+    posts = list(posts)
+    if not posts:
+        return []
+    _load_related(posts)
+    originals = [post.reblog_of for post in posts if post.reblog_of is not None]
+    content_ids = {post.pk for post in posts} | {post.pk for post in originals}
+    author_ids = {post.author_id for post in posts} | {post.author_id for post in originals}
+    mentions = _mentions_by_post(content_ids)
+    hashtags = _hashtags_by_post(content_ids)
+    flags = _viewer_flags(viewer, content_ids, author_ids)
+
+    def view(post: Post, reblog: PostView | None) -> PostView:
+        subject = post.reblog_of_id or post.pk
+        return PostView(
+            post=post,
+            author=post.author,
+            reblog=reblog,
+            mentions=tuple(mentions.get(post.pk, ())),
+            hashtags=tuple(hashtags.get(post.pk, ())),
+            favourited=(_FAVOURITED, subject) in flags,
+            reblogged=(_REBLOGGED, subject) in flags,
+            bookmarked=(_BOOKMARKED, subject) in flags,
+            pinned=(_PINNED, subject) in flags,
+            muted=(_MUTED, post.author_id) in flags,
+        )
+
+    return [
+        view(post, view(post.reblog_of, None) if post.reblog_of is not None else None)
+        for post in posts
+    ]
+
+
+def _load_related(posts: list[Post]) -> None:
+    # Skips what select_related already loaded, object by object.
+    prefetch_related_objects(posts, *POST_RELATED)
+
+
+def _mentions_by_post(post_ids: set[int]) -> dict[int, list[Account]]:
+    rows = (
+        Mention.objects.filter(
+            post_id__in=post_ids, account__in=account_list_visible(viewer=None).values("pk")
+        )
+        .select_related("account")
+        .order_by("id")
+    )
+    found: dict[int, list[Account]] = defaultdict(list)
+    for mention in rows:
+        found[mention.post_id].append(mention.account)
+    return found
+
+
+def _hashtags_by_post(post_ids: set[int]) -> dict[int, list[str]]:
+    rows = (
+        PostHashtag.objects.filter(post_id__in=post_ids)
+        .order_by("id")
+        .values_list("post_id", "hashtag__name")
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for post_id, name in rows:
+        found[post_id].append(name)
+    return found
+
+
+def _viewer_flags(
+    viewer: Account | None, post_ids: set[int], author_ids: set[int]
+) -> set[tuple[int, int]]:
+    """{(flag, post or author id)} for what the viewer did to these posts. One UNION ALL query."""
+    if viewer is None:
+        return set()
+
+    def rows(kind: int, queryset: QuerySet[Any], ref: str) -> QuerySet[Any, tuple[int, int]]:
+        annotated: QuerySet[Any, tuple[int, int]] = queryset.annotate(
+            kind=Value(kind, output_field=IntegerField()), ref=F(ref)
+        ).values_list("kind", "ref")
+        return annotated
+
+    parts = [
+        rows(
+            _FAVOURITED, Favourite.objects.filter(account=viewer, post_id__in=post_ids), "post_id"
+        ),
+        rows(_BOOKMARKED, Bookmark.objects.filter(account=viewer, post_id__in=post_ids), "post_id"),
+        rows(_PINNED, Pin.objects.filter(account=viewer, post_id__in=post_ids), "post_id"),
+        rows(
+            _REBLOGGED,
+            Post.objects.filter(author=viewer, reblog_of_id__in=post_ids).order_by(),
+            "reblog_of_id",
+        ),
+        rows(
+            _MUTED,
+            Mute.objects.filter(account=viewer, target_id__in=author_ids, reposts_only=False),
+            "target_id",
+        ),
+    ]
+    first, *others = parts
+    return set(first.union(*others, all=True))
+
+
+# --- Lists -----------------------------------------------------------------------------------
+# Each is a lazy QuerySet ordered newest first (-id), for hearth.core.pagination.paginate, with
+# POST_RELATED loaded so hydrate adds no query for authors and originals.
+
+
+def _listed(viewer: Account | None) -> QuerySet[Post]:
+    return posts_visible_to(viewer).select_related(*POST_RELATED)
+
+
+def _not_replying_to_others() -> Q:
+    """Not a reply, or a reply to the author's own post (a thread they're writing)."""
+    return Q(in_reply_to__isnull=True, in_reply_to_account__isnull=True) | Q(
+        in_reply_to_account=F("author")
+    )
+
+
+def public_posts(viewer: Account | None) -> QuerySet[Post]:
+    """The public timeline: public posts (not unlisted), without reposts or replies to others.
+    Every account is local until federation exists."""
+    return _listed(viewer).filter(
+        _not_replying_to_others(), visibility=Visibility.PUBLIC, reblog_of__isnull=True
+    )
+
+
+def hashtag_posts(viewer: Account | None, name: str) -> QuerySet[Post]:
+    """Public posts tagged #name (any letter case; a leading # is ignored), without reposts."""
+    name = name.removeprefix("#")
+    tag = Hashtag.objects.annotate(lower=Lower("name")).filter(lower=Lower(Value(name)))
+    return _listed(viewer).filter(
+        hashtag_links__hashtag__in=tag.values("pk"),
+        visibility=Visibility.PUBLIC,
+        reblog_of__isnull=True,
+    )
+
+
+def account_posts(
+    viewer: Account | None, account: Account, *, with_replies: bool, only_media: bool = False
+) -> QuerySet[Post]:
+    """`account`'s posts and reposts that `viewer` may see, except direct posts (those are
+    conversations, not profile content, as on Mastodon). Without `with_replies`, replies to
+    other people are left out (replies in one's own thread stay). `only_media` gives nothing
+    until posts can carry media."""
+    if only_media:
+        return Post.objects.none()
+    posts = _listed(viewer).filter(author=account).exclude(visibility=Visibility.DIRECT)
+    if not with_replies:
+        posts = posts.filter(_not_replying_to_others())
+    return posts
+
+
+def pinned_posts(viewer: Account | None, account: Account) -> QuerySet[Post]:
+    """The posts `account` pinned to its profile that `viewer` may see."""
+    return _listed(viewer).filter(Exists(Pin.objects.filter(account=account, post=OuterRef("pk"))))
+
+
+def bookmarked_posts(viewer: Account) -> QuerySet[Post]:
+    """Posts the viewer bookmarked and may still see, newest post first."""
+    return _listed(viewer).filter(
+        Exists(Bookmark.objects.filter(account=viewer, post=OuterRef("pk")))
+    )
+
+
+def favourited_posts(viewer: Account) -> QuerySet[Post]:
+    """Posts the viewer liked and may still see, newest post first."""
+    return _listed(viewer).filter(
+        Exists(Favourite.objects.filter(account=viewer, post=OuterRef("pk")))
+    )
+
+
+def post_edits(viewer: Account | None, post: Post) -> QuerySet[PostEdit]:
+    """The earlier versions of `post`, oldest first (the current one is the post itself); none
+    if the viewer may not see the post."""
+    if not can_see(viewer, post):
+        return PostEdit.objects.none()
+    return PostEdit.objects.filter(post=post).order_by("created_at", "id")
+
+
+def posts_by_ids(viewer: Account | None, ids: Sequence[int]) -> list[Post]:
+    """The posts with these ids that `viewer` may see, in the order given (for feeds that store
+    ids). One query."""
+    loaded = _listed(viewer).in_bulk(list(ids))
+    return [loaded[pk] for pk in ids if pk in loaded]

@@ -1,0 +1,46 @@
+"""Signals for the apps above posts (timelines, notifications, search), sent once the change
+commits, never on rollback.
+
+Receivers live in the listening app's `receivers.py` and should only enqueue work (STYLE.md §3).
+Every signal's sender is Post; the arguments are ids, never model instances:
+
+- `post_created(post_id)`: a new post (not a repost, see `reblogged`). Mentions are implied:
+  the post's Mention rows exist by then.
+- `post_edited(post_id)`: the text, content warning or sensitivity changed.
+- `post_deleted(post_id, author_id)`: a post or repost is gone, whoever removed it; also sent
+  for each repost removed with the post it reposted.
+- `favourited(post_id, account_id)`: `account_id` liked `post_id` (not sent when already liked).
+- `reblogged(reblog_id, original_id, account_id)`: `account_id` reposted `original_id`.
+"""
+
+import logging
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+
+from hearth.posts.models import Post
+
+logger = logging.getLogger(__name__)
+
+post_created = Signal()
+post_edited = Signal()
+post_deleted = Signal()
+favourited = Signal()
+reblogged = Signal()
+
+
+def send_on_commit(signal: Signal, **kwargs: int) -> None:
+    """Send `signal` after the current transaction commits; nothing is sent on rollback."""
+    transaction.on_commit(partial(_send, signal, kwargs))
+
+
+def _send(signal: Signal, kwargs: dict[str, Any]) -> None:
+    # The change is committed by now: a failing receiver must not turn it into an error page,
+    # so each receiver's failure is logged and the others still run.
+    for receiver, result in signal.send_robust(sender=Post, **kwargs):
+        if isinstance(result, Exception):
+            logger.error(
+                "posts signal receiver %r failed for %s", receiver, kwargs, exc_info=result
+            )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TimelinesConfig(AppConfig):
+    name = "hearth.timelines"
+    label = "timelines"
+    verbose_name = "Timelines"

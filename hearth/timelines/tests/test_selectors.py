@@ -1,0 +1,116 @@
+import pytest
+
+from hearth.graph import services as graph
+from hearth.posts import services as posts
+from hearth.posts.tests.factories import make_account, make_post
+from hearth.timelines import selectors
+from hearth.timelines.selectors import Cursor
+
+
+def test_home_timeline_returns_views_with_cursors(ana, bruno):
+    graph.follow(actor=ana, target=bruno)
+    made = [make_post(bruno, f"post {n}") for n in range(3)]
+    page = selectors.home_timeline(ana, Cursor(limit=2))
+    assert [view.post.pk for view in page.items] == [made[2].pk, made[1].pk]
+    assert page.next_max_id == made[1].pk
+    assert page.prev_min_id == made[2].pk
+    last = selectors.home_timeline(ana, Cursor(max_id=page.next_max_id, limit=2))
+    assert [view.post.pk for view in last.items] == [made[0].pk]
+    assert last.next_max_id is None
+
+
+def test_home_timeline_views_carry_the_viewers_flags(ana, bruno):
+    graph.follow(actor=ana, target=bruno)
+    post = make_post(bruno, "like me")
+    posts.favourite(actor=ana, post=post)
+    (view,) = selectors.home_timeline(ana).items
+    assert view.favourited
+    assert view.author == bruno
+
+
+def test_home_newer_count(ana, bruno):
+    graph.follow(actor=ana, target=bruno)
+    top = make_post(bruno, "seen")
+    assert selectors.home_newer_count(ana, top.pk) == 0
+    make_post(bruno, "new 1")
+    make_post(bruno, "new 2")
+    assert selectors.home_newer_count(ana, top.pk) == 2
+
+
+@pytest.mark.parametrize("length", [5, 20])
+def test_home_timeline_query_count_does_not_grow_with_the_page(
+    ana, length, django_assert_max_num_queries
+):
+    # Given a page of posts from several followed people, reposts and replies among them
+    for n in range(length):
+        author = make_account()
+        graph.follow(actor=ana, target=author)
+        post = make_post(author, f"hello #tag{n} @ana")
+        if n % 3 == 0:
+            posts.reblog(actor=author, post=make_post(ana, f"ana {n}"))
+        if n % 4 == 0:
+            make_post(author, "@ana reply", in_reply_to=post)
+    # Then reading it costs the same whatever its length: mutes (2), the ids, the posts,
+    # mentions, hashtags, flags, the accounts replied to
+    with django_assert_max_num_queries(8):
+        page = selectors.home_timeline(ana, Cursor(limit=length))
+        assert len(page.items) == length
+        for view in page.items:
+            assert view.shown.author.username
+            _ = view.shown.post.in_reply_to_account
+
+
+def test_local_timeline_leaves_out_muted_accounts(ana, bruno, carla):
+    make_post(bruno, "bruno")
+    kept = make_post(carla, "carla")
+    graph.mute(actor=ana, target=bruno)
+    assert [view.post.pk for view in selectors.local_timeline(ana).items] == [kept.pk]
+    # Logged out, everyone's public posts
+    assert len(selectors.local_timeline(None).items) == 2
+
+
+def test_hashtag_bookmarks_and_favourites_pass_through(ana, bruno):
+    tagged = make_post(bruno, "about #Bread")
+    other = make_post(bruno, "nothing")
+    posts.bookmark(actor=ana, post=other)
+    posts.favourite(actor=ana, post=tagged)
+    assert [v.post.pk for v in selectors.hashtag_timeline(ana, "bread").items] == [tagged.pk]
+    assert [v.post.pk for v in selectors.bookmarks_timeline(ana).items] == [other.pk]
+    assert [v.post.pk for v in selectors.favourites_timeline(ana).items] == [tagged.pk]
+
+
+# --- Who to follow ---------------------------------------------------------------------------
+
+
+def test_who_to_follow_puts_friends_of_friends_first(ana, bruno, carla):
+    # Given ana follows bruno, who follows carla; dora is popular but unconnected
+    dora = make_account("dora")
+    for _ in range(3):
+        graph.follow(actor=make_account(), target=dora)
+    graph.follow(actor=ana, target=bruno)
+    graph.follow(actor=bruno, target=carla)
+    suggested = selectors.who_to_follow(ana)
+    # Then carla comes first, then dora; never ana herself or bruno, whom she follows
+    assert suggested[:2] == [carla, dora]
+    assert ana not in suggested
+    assert bruno not in suggested
+
+
+def test_who_to_follow_skips_blocks_requests_and_undiscoverable(ana, bruno, carla):
+    dora, eve = make_account("dora"), make_account("eve")
+    graph.block(actor=bruno, target=ana)
+    graph.block(actor=ana, target=carla)
+    eve.locked = True
+    eve.save(update_fields=["locked"])
+    graph.follow(actor=ana, target=eve)  # a request, not yet accepted
+    hidden = make_account("hidden")
+    hidden.discoverable = False
+    hidden.save(update_fields=["discoverable"])
+    assert selectors.who_to_follow(ana) == [dora]
+
+
+def test_who_to_follow_suggests_at_most_five_in_one_query(ana, django_assert_num_queries):
+    for _ in range(8):
+        make_account()
+    with django_assert_num_queries(1):
+        assert len(selectors.who_to_follow(ana)) == 5

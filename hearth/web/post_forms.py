@@ -1,0 +1,53 @@
+"""The forms for writing and editing posts. They only carry what was typed: the posts services
+check it (blank, too long, a direct post without a mention) and their ValidationError is put
+next to the fields, so an error never loses the text."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from hearth.accounts.models.user import Visibility
+from hearth.posts.models import Post
+
+
+class PostForm(forms.Form):
+    """A new post, or a reply when `in_reply_to` holds the parent's id."""
+
+    text = forms.CharField(
+        label="What’s on your mind?",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "data-compose-text": ""}),
+    )
+    spoiler_text = forms.CharField(label="Content warning", required=False, strip=False)
+    visibility = forms.ChoiceField(label="Who can see this", choices=Visibility.choices)
+    in_reply_to = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class EditForm(forms.Form):
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "data-compose-text": ""}),
+    )
+    spoiler_text = forms.CharField(label="Content warning", required=False, strip=False)
+
+
+def compose_form(request: HttpRequest, reply_to: Post | None = None) -> PostForm:
+    """An empty form with the member's default visibility (a reply keeps a narrower one)."""
+    visibility = getattr(request.user, "default_visibility", Visibility.PUBLIC)
+    initial: dict[str, object] = {"visibility": visibility}
+    if reply_to is not None:
+        order = list(Visibility.values)
+        initial["in_reply_to"] = reply_to.pk
+        initial["visibility"] = max(visibility, reply_to.visibility, key=order.index)
+        mention = f"@{reply_to.author.username} "
+        initial["text"] = mention if reply_to.author.user_id != request.user.pk else ""
+    return PostForm(initial=initial)
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields (others above the form)."""
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)

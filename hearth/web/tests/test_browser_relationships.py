@@ -1,0 +1,43 @@
+"""The relationship area in a real browser: htmx swaps it in place, without a page load."""
+
+import pytest
+
+from hearth.graph.models import Follow, Mute
+from hearth.testing.fixtures import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_follow_mute_and_unfollow_in_place(page):
+    # Given ana, signed in, on bruno's profile
+    ana = make_user("ana").account
+    bruno = make_user("bruno").account
+    page.goto("/accounts/login/")
+    page.get_by_label("Username or email").fill("ana")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    page.goto("/@bruno")
+    page.evaluate("window.samePage = true")  # gone if the page reloads
+
+    # When she follows him
+    page.get_by_role("button", name="Follow @bruno", exact=True).click()
+    # Then the area and the count change in place
+    page.get_by_role("button", name="Unfollow @bruno").wait_for()
+    assert page.locator("#relationship").get_by_text("You now follow @bruno.").is_visible()
+    assert page.locator("#profile-stats").get_by_text("1 Follower").is_visible()
+    assert Follow.objects.filter(follower=ana, target=bruno).exists()
+
+    # When she mutes only his reposts from the ⋯ menu
+    page.get_by_label("More actions for @bruno").click()
+    page.get_by_label("Only their reposts").check()
+    page.get_by_role("button", name="Mute @bruno").click()
+    page.locator("#relationship").get_by_text("Reposts muted").wait_for()
+    assert Mute.objects.get(account=ana, target=bruno).reposts_only
+
+    # When she unfollows
+    page.get_by_role("button", name="Unfollow @bruno").click()
+    page.get_by_role("button", name="Follow @bruno", exact=True).wait_for()
+    assert not Follow.objects.exists()
+    # And all of it happened without leaving the page
+    assert page.evaluate("window.samePage") is True
