@@ -27,3 +27,9 @@ DEBUG = False
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="hearth-test-static-"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's default in-memory database: the live server for browser tests then
+    # gives each request thread its own connection, as a real server does, instead of sharing
+    # one connection across threads (unsafe under concurrent requests such as htmx polling).
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(MEDIA_ROOT) / "test.sqlite3")}  # noqa: F405

@@ -39,29 +39,34 @@ from hearth.posts.selectors import can_see
 
 @transaction.atomic
 def notify_post_created(*, post_id: int) -> None:
-    """Mentions (each mentioned account but the author) and a reply (the parent's author, unless
-    the post already mentions them: one notification per post is enough)."""
+    """A reply for the parent's author, a mention for every other account the post mentions.
+
+    A reply usually starts with "@author" (the reply box fills it in), so the parent's author
+    is told "replied to your post" rather than "mentioned you": one notification, the more
+    precise one. The author is never notified of their own post.
+    """
     post = Post.objects.select_related("author").filter(pk=post_id).first()
     if post is None or post.reblog_of_id is not None:
         return
-    mentioned = list(
-        Account.objects.filter(pk__in=Mention.objects.filter(post=post).values("account_id"))
-    )
+    replied_to = _notify_reply(post=post)
+    mentioned = Account.objects.filter(
+        pk__in=Mention.objects.filter(post=post).values("account_id")
+    ).exclude(pk=replied_to or 0)
     for account in mentioned:
         _notify(recipient=account, kind=NotificationType.MENTION, actor=post.author, post=post)
-    _notify_reply(post=post, already_notified={account.pk for account in mentioned})
 
 
-def _notify_reply(*, post: Post, already_notified: set[int]) -> None:
+def _notify_reply(*, post: Post) -> int | None:
+    """Notify the parent's author of a reply; return their account id (None if no one)."""
     parent_author_id = post.in_reply_to_account_id
     # in_reply_to_id too: a reply whose parent is already gone needs no notification.
     if post.in_reply_to_id is None or parent_author_id is None:
-        return
-    if parent_author_id in already_notified:
-        return
+        return None
     parent_author = Account.objects.filter(pk=parent_author_id).first()
-    if parent_author is not None:
-        _notify(recipient=parent_author, kind=NotificationType.REPLY, actor=post.author, post=post)
+    if parent_author is None:
+        return None
+    _notify(recipient=parent_author, kind=NotificationType.REPLY, actor=post.author, post=post)
+    return parent_author.pk
 
 
 @transaction.atomic

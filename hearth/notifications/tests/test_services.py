@@ -49,13 +49,20 @@ def test_a_reply_notifies_the_parents_author(ana, bruno, committed):
     assert rows(ana) == [("reply", "bruno", reply.pk)]
 
 
-def test_a_reply_that_mentions_the_parents_author_notifies_once_as_a_mention(ana, bruno, committed):
+def test_a_reply_that_mentions_the_parents_author_notifies_them_once_as_a_reply(
+    ana, bruno, carla, committed
+):
+    # given ana's question
     with committed():
         parent = make_post(ana, "Question")
-    with committed():
-        reply = make_post(bruno, "@ana answer", in_reply_to=parent)
 
-    assert rows(ana) == [("mention", "bruno", reply.pk)]
+    # when bruno answers "@ana" and also mentions carla
+    with committed():
+        reply = make_post(bruno, "@ana @carla answer", in_reply_to=parent)
+
+    # then ana is told of a reply (not a mention), once; carla of a mention
+    assert rows(ana) == [("reply", "bruno", reply.pk)]
+    assert rows(carla) == [("mention", "bruno", reply.pk)]
 
 
 def test_replying_to_yourself_notifies_nobody(ana, committed):
