@@ -58,7 +58,7 @@ def notify_post_created(*, post_id: int) -> None:
 
 def _notify_reply(*, post: Post) -> int | None:
     """Notify the parent's author of a reply; return their account id (None if no one)."""
-    parent_author_id = post.in_reply_to_account_id
+    parent_author_id: int | None = post.in_reply_to_account_id
     # in_reply_to_id too: a reply whose parent is already gone needs no notification.
     if post.in_reply_to_id is None or parent_author_id is None:
         return None
@@ -66,7 +66,7 @@ def _notify_reply(*, post: Post) -> int | None:
     if parent_author is None:
         return None
     _notify(recipient=parent_author, kind=NotificationType.REPLY, actor=post.author, post=post)
-    return parent_author.pk
+    return parent_author_id
 
 
 @transaction.atomic
