@@ -39,7 +39,7 @@ serve:
 
 ## A Celery worker, for when CELERY_BROKER_URL is set
 worker: install
-	$(BIN)/celery -A config worker --loglevel INFO
+	$(BIN)/celery -A config worker --queues celery,fanout,media --loglevel INFO
 
 ## The whole suite (browser tests run when a Chromium is found)
 test: install
@@ -51,6 +51,10 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	$(BIN)/hearth makemigrations --check --dry-run
+
+## The reduced benchmark (small profile, 10 s per scenario, 64 connections) on PostgreSQL + Redis
+bench: install
+	$(BIN)/python -m bench.run --profile small --seconds 10 --connections 64
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -75,20 +75,28 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "oauth2_provider",
+    "corsheaders",
+    "ninja",  # serves the API docs page's scripts from here, not from a CDN
     "hearth.core",
     "hearth.accounts",
     "hearth.graph",
     "hearth.posts",
+    "hearth.media",
     "hearth.timelines",
     "hearth.notifications",
     "hearth.moderation",
     "hearth.web",
     "hearth.demo",
+    "hearth.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hearth.web.middleware.RejectNulBytesMiddleware",
+    # Before anything resolves a URL: /api/... and /oauth/... match with or without a slash.
+    "hearth.api.middleware.OptionalTrailingSlashMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -190,6 +198,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Photo processing is CPU-heavy: its own queue, so a burst of uploads can't delay notifications
+# (`celery -A config worker -Q media` on a separate worker, or `-Q celery,media` on one).
+# Fan-out to home feeds has its own queue too (STYLE.md §8): `-Q fanout` on a dedicated worker.
+CELERY_TASK_ROUTES = {
+    "hearth.media.tasks.*": {"queue": "media"},
+    "hearth.timelines.tasks.*": {"queue": "fanout"},
+}
 
 # --- Email ---------------------------------------------------------------------------------------
 #: Outgoing mail, e.g. smtp+tls://user:password@smtp.example.org:587. Unset: printed to the console.
@@ -206,20 +221,79 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-#: Where uploads are stored: "local" (MEDIA_ROOT). S3-compatible storage comes with the media work.
+#: Where uploads are stored: "local" (MEDIA_ROOT) or "s3" (any S3-compatible object storage).
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
-if MEDIA_STORAGE != "local":
-    raise ImproperlyConfigured(
-        f"MEDIA_STORAGE={MEDIA_STORAGE!r} is not supported yet; use 'local'."
-    )
 #: Serve uploaded media from the app process (fine on one box; use the web server at scale).
 HEARTH_SERVE_MEDIA = env.bool("HEARTH_SERVE_MEDIA", default=True)
+#: Public URL base of uploaded media, e.g. https://cdn.example.org/ (a CDN in front of the bucket).
+HEARTH_MEDIA_URL = env.str("HEARTH_MEDIA_URL", default="")
+# Uploaded originals wait here, outside MEDIA_ROOT so no web server ever serves them, until the
+# photo is processed; then they are deleted (hearth.media).
+PRIVATE_MEDIA_ROOT = DATA_DIR / "private-media"
+
+if MEDIA_STORAGE == "local":
+    if HEARTH_MEDIA_URL:
+        MEDIA_URL = HEARTH_MEDIA_URL.rstrip("/") + "/"
+    _media_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage: dict[str, object] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    }
+elif MEDIA_STORAGE == "s3":
+    #: S3 bucket for uploads (required with MEDIA_STORAGE=s3).
+    AWS_STORAGE_BUCKET_NAME = env.str("HEARTH_S3_BUCKET", default="")
+    #: Endpoint of an S3-compatible service (MinIO, Garage, R2...); unset for AWS itself.
+    AWS_S3_ENDPOINT_URL = env.str("HEARTH_S3_ENDPOINT_URL", default="") or None
+    #: The bucket's region, e.g. eu-central-1.
+    AWS_S3_REGION_NAME = env.str("HEARTH_S3_REGION", default="") or None
+    #: Access key id and secret for the bucket.
+    AWS_S3_ACCESS_KEY_ID = env.str("HEARTH_S3_ACCESS_KEY_ID", default="")
+    AWS_S3_SECRET_ACCESS_KEY = env.str("HEARTH_S3_SECRET_ACCESS_KEY", default="")
+    _missing = [
+        name
+        for name, value in [
+            ("HEARTH_S3_BUCKET", AWS_STORAGE_BUCKET_NAME),
+            ("HEARTH_S3_ACCESS_KEY_ID", AWS_S3_ACCESS_KEY_ID),
+            ("HEARTH_S3_SECRET_ACCESS_KEY", AWS_S3_SECRET_ACCESS_KEY),
+        ]
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"MEDIA_STORAGE=s3 needs {', '.join(_missing)} to be set.")
+    if HEARTH_MEDIA_URL and not HEARTH_MEDIA_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("HEARTH_MEDIA_URL must start with https:// (or http://).")
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_QUERYSTRING_AUTH = False  # processed media have unguessable names and are public
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    # django-storages builds URLs as https://<custom domain>/<name>; it wants the domain only.
+    AWS_S3_CUSTOM_DOMAIN = HEARTH_MEDIA_URL.split("://", 1)[-1].rstrip("/") or None
+    AWS_S3_URL_PROTOCOL = "http:" if HEARTH_MEDIA_URL.startswith("http://") else "https:"
+    if HEARTH_MEDIA_URL:
+        MEDIA_URL = HEARTH_MEDIA_URL.rstrip("/") + "/"
+    HEARTH_SERVE_MEDIA = False
+    _media_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "media"}}
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use 'local' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
+    "media_private": _private_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 #: Largest accepted upload, in megabytes.
 HEARTH_MAX_UPLOAD_MB = env.int("HEARTH_MAX_UPLOAD_MB", default=16)
+#: Largest accepted image, in pixels (width × height).
+HEARTH_MEDIA_MAX_PIXELS = env.int("HEARTH_MEDIA_MAX_PIXELS", default=40_000_000)
+#: Longest accepted side of an image, in pixels.
+HEARTH_MEDIA_MAX_SIDE = env.int("HEARTH_MEDIA_MAX_SIDE", default=8192)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -300,6 +374,104 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 HEARTH_DELETION_GRACE_DAYS = env.int("HEARTH_DELETION_GRACE_DAYS", default=30)
 #: Longest post, in characters (a link counts as 23 whatever its length, as on Mastodon).
 HEARTH_MAX_POST_CHARS = env.int("HEARTH_MAX_POST_CHARS", default=500)
+#: Posts kept in each home feed: how far back a home timeline scrolls. 800 fit a Redis feed in
+#: about 10 KB with compact encoding (docs/subsystems/timelines.md).
+HEARTH_FEED_LENGTH = env.int("HEARTH_FEED_LENGTH", default=800)
+#: Home feeds are kept up to date only for members active in this many days; a returning
+#: member's feed is rebuilt on their first visit.
+HEARTH_FEED_ACTIVE_DAYS = env.int("HEARTH_FEED_ACTIVE_DAYS", default=30)
+#: Accounts with at least this many followers are not fanned out: their posts are merged into
+#: their followers' home timelines when read, so a post costs the same whoever writes it.
+HEARTH_FANOUT_MAX_FOLLOWERS = env.int("HEARTH_FANOUT_MAX_FOLLOWERS", default=10_000)
+# Prefix of the home feeds' Redis keys (tests give each run its own).
+HEARTH_FEED_KEY_PREFIX = ""
+
+# --- Client API and OAuth -------------------------------------------------------------------------
+#: Let apps log in with a username (or email) and password (`toot login_cli`, scripts). The
+#: browser flow (authorization code) always works; turn this off to allow only that.
+HEARTH_OAUTH_PASSWORD_GRANT = env.bool("HEARTH_OAUTH_PASSWORD_GRANT", default=True)
+
+# Named so migrations can point at it (the toolkit's models are swappable); not swapped.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    # Mastodon's scopes: the four top ones and the granular ones each of them covers.
+    "SCOPES": {
+        scope: scope
+        for scope in [
+            "read",
+            "write",
+            "follow",
+            "push",
+            "profile",
+            "read:accounts",
+            "read:blocks",
+            "read:bookmarks",
+            "read:favourites",
+            "read:filters",
+            "read:follows",
+            "read:lists",
+            "read:mutes",
+            "read:notifications",
+            "read:search",
+            "read:statuses",
+            "write:accounts",
+            "write:blocks",
+            "write:bookmarks",
+            "write:conversations",
+            "write:favourites",
+            "write:filters",
+            "write:follows",
+            "write:lists",
+            "write:media",
+            "write:mutes",
+            "write:notifications",
+            "write:reports",
+            "write:statuses",
+        ]
+    },
+    "DEFAULT_SCOPES": ["read"],
+    # Mastodon.py and most apps don't send PKCE; it is checked whenever a client does.
+    "PKCE_REQUIRED": False,
+    # Mastodon's tokens live until revoked; apps (Tusky, Ivory) never refresh them.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 365 * 24 * 60 * 60,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 10 * 60,
+    # RFC 9700 (OAuth security best practice): store only a checksum of each token; no implicit
+    # grant; PKCE only with S256; no tokens in query strings; `iss` on authorization responses;
+    # a replayed refresh token revokes its whole family. The password grant stays possible
+    # (HEARTH_OAUTH_PASSWORD_GRANT, checked by Hearth's validator).
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "OAUTH2_VALIDATOR_CLASS": "hearth.api.oauth.validator.HearthOAuth2Validator",
+    "OAUTH2_BACKEND_CLASS": "hearth.api.oauth.backend.HearthOAuthLibCore",
+}
+
+# Two RFC 9700 recommendations Mastodon apps can't follow: they register http:// loopback and
+# development redirect URIs, and most (Mastodon.py, Tusky) send no PKCE. PKCE is still checked
+# whenever a client sends it.
+SILENCED_SYSTEM_CHECKS = [
+    *vars().get("SILENCED_SYSTEM_CHECKS", []),
+    "oauth2_provider.W008",
+    "oauth2_provider.W010",
+]
+
+# Browser clients (Phanpy, Elk) call the API from other origins with bearer tokens, no cookies.
+CORS_URLS_REGEX = r"^/(api|oauth|\.well-known|nodeinfo)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "user-agent",
+    "x-requested-with",
+)
+CORS_EXPOSE_HEADERS = ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
 
 LOGGING = {
     "version": 1,
@@ -320,5 +492,19 @@ CELERY_BEAT_SCHEDULE = {
     "exports-purge-expired": {
         "task": "hearth.accounts.tasks.export_purge_expired_task",
         "schedule": 24 * 60 * 60,
+    },
+    # Re-drive fan-outs left pending (a crash between commit and enqueue) and repair feeds that
+    # missed changes while Redis was down; `hearth sweep_fanout` does the same from cron.
+    "timelines-fanout-sweep": {
+        "task": "hearth.timelines.tasks.fanout_sweep_task",
+        "schedule": 60,
+    },
+    "timelines-feeds-trim": {
+        "task": "hearth.timelines.tasks.feeds_trim_task",
+        "schedule": 60 * 60,
+    },
+    "media-purge-orphans": {
+        "task": "hearth.media.tasks.media_purge_orphans_task",
+        "schedule": 60 * 60,
     },
 }

@@ -15,13 +15,20 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hearth-test-media-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hearth-test-private-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "media_private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if REDIS_URL:
     # One key prefix per test run, so parallel runs on one Redis don't see each other's keys.
     CACHES["default"]["KEY_PREFIX"] = f"hearth-test-{Path(MEDIA_ROOT).name}"
+# Home feeds in Redis (when REDIS_URL is set): likewise one key prefix per run.
+HEARTH_FEED_KEY_PREFIX = f"hearth-test-{Path(MEDIA_ROOT).name}:"
 ACCOUNT_RATE_LIMITS = False
 DEBUG = False
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="hearth-test-static-"))

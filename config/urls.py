@@ -6,6 +6,8 @@ from django.views.static import serve
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # The client API, OAuth and the authorized-apps page; before the web's catch-all slugs.
+    path("", include("hearth.api.urls")),
     path("", include("hearth.web.urls")),
 ]
 

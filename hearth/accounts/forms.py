@@ -236,3 +236,9 @@ class PreferencesForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="“Match my device” follows your system’s light or dark setting.",
     )
+    require_alt_text = forms.BooleanField(
+        label="Require a description for every image",
+        required=False,
+        help_text="Without this, Hearth reminds you when an image has no description (alt text) "
+        "but posts it anyway. With it, the post waits until each image is described.",
+    )

@@ -10,6 +10,10 @@ What is stored is never the uploaded bytes. The pixels are turned upright by the
 orientation, cropped and resized to one fixed size, and encoded anew without any metadata, so
 GPS positions, camera serial numbers and anything smuggled after the image data (a ZIP appended
 to a PNG, a script in a comment) are left behind. Animated images keep their first frame.
+
+The checks are public (`open_upload`, `decode_upright`, `without_metadata`) because post photos
+(hearth.media) go through exactly the same gate; only the sizes they are stored at differ. The
+pixel limits are settings (HEARTH_MEDIA_MAX_PIXELS, HEARTH_MEDIA_MAX_SIDE) shared by both.
 """
 
 import io
@@ -22,9 +26,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-#: Refuse images with more pixels than this (a 40 MP photo is already more than any phone takes).
+#: Default for HEARTH_MEDIA_MAX_PIXELS: refuse images with more pixels than this (a 40 MP photo
+#: is already more than any phone takes).
 MAX_PIXELS = 40_000_000
-#: Refuse images whose long side is longer than this.
+#: Default for HEARTH_MEDIA_MAX_SIDE: refuse images whose long side is longer than this.
 MAX_SIDE = 8192
 #: What we decode. Chosen by what the file's bytes say it is, never by its name.
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
@@ -57,17 +62,57 @@ def max_upload_bytes() -> int:
     return int(settings.HEARTH_MAX_UPLOAD_MB) * 1024 * 1024
 
 
+def max_pixels() -> int:
+    return int(getattr(settings, "HEARTH_MEDIA_MAX_PIXELS", MAX_PIXELS))
+
+
+def max_side() -> int:
+    return int(getattr(settings, "HEARTH_MEDIA_MAX_SIDE", MAX_SIDE))
+
+
 def process_image(upload: UploadedFile, *, spec: ImageSpec) -> ProcessedImage:
     """Validate an uploaded image and return it re-encoded at `spec`'s size.
 
     Raises ValidationError with a message meant for the person who uploaded it.
     """
+    with open_upload(upload) as image:
+        picture = decode_upright(image)
+    return _encode(_fit(picture, spec))
+
+
+def open_upload(upload: UploadedFile) -> Image.Image:
+    """Check an upload's size, then read its header and check its dimensions; no pixels are
+    decoded yet. The caller closes the image (use it as a context manager).
+
+    Raises ValidationError with a message meant for the person who uploaded it.
+    """
     _check_size(upload)
     upload.seek(0)
-    with _open(upload) as image:
+    image = _open(upload)
+    try:
         _check_dimensions(image)
-        picture = _decode(image)
-    return _encode(_fit(picture, spec))
+    except ValidationError:
+        image.close()
+        raise
+    return image
+
+
+def decode_upright(image: Image.Image) -> Image.Image:
+    """Decode the first frame's pixels, turned upright by EXIF, as RGB or RGBA.
+
+    Raises ValidationError when the file is truncated or corrupt.
+    """
+    return _decode(image)
+
+
+def without_metadata(picture: Image.Image) -> Image.Image:
+    """Forget what the upload said about itself (EXIF, ICC, XMP, comments) before encoding.
+
+    Pillow copies `info` along through convert/crop/resize and some encoders read it (PNG
+    writes an ICC profile found there), so it must be emptied, not just left out of save().
+    """
+    picture.info = {}
+    return picture
 
 
 def _check_size(upload: UploadedFile) -> None:
@@ -93,6 +138,13 @@ def _open(upload: UploadedFile) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        upload.seek(0)
+        if _looks_like_heif(upload.read(16)):
+            raise ValidationError(
+                "HEIC/HEIF photos can’t be read here yet. Please export the photo as JPEG "
+                "(on an iPhone: Settings → Camera → Formats → Most Compatible) and try again.",
+                code="heic",
+            ) from None
         raise ValidationError(
             "This file isn’t an image we can read. Please upload a JPEG, PNG, WebP or GIF.",
             code="not_an_image",
@@ -100,11 +152,17 @@ def _open(upload: UploadedFile) -> Image.Image:
     return image
 
 
+def _looks_like_heif(head: bytes) -> bool:
+    # ISO base media file: a box size, then "ftyp" and a HEIF brand. Pillow can't decode these
+    # without the pillow-heif plugin, which Hearth doesn't ship; say so instead of "not an image".
+    return head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"heim"}
+
+
 def _check_dimensions(image: Image.Image) -> None:
     width, height = image.size
     if width < 1 or height < 1:
         raise ValidationError("This image has no pixels.", code="no_pixels")
-    if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
+    if width * height > max_pixels() or max(width, height) > max_side():
         raise _too_many_pixels(width, height)
 
 
@@ -114,7 +172,7 @@ def _too_many_pixels(width: int | None = None, height: int | None = None) -> Val
         "This image is too large%(size)s. Images can be at most %(side)d pixels on their "
         "longest side and %(megapixels)d megapixels in total.",
         code="too_many_pixels",
-        params={"size": size, "side": MAX_SIDE, "megapixels": MAX_PIXELS // 1_000_000},
+        params={"size": size, "side": max_side(), "megapixels": max_pixels() // 1_000_000},
     )
 
 
@@ -141,9 +199,7 @@ def _fit(picture: Image.Image, spec: ImageSpec) -> Image.Image:
 def _encode(picture: Image.Image) -> ProcessedImage:
     # Transparent images stay PNG; everything else is a JPEG. Nothing from the upload's `info`
     # (EXIF, ICC, XMP, comments) is passed on, so no metadata survives.
-    # Pillow copies `info` along through convert/crop/resize and some encoders read it (PNG
-    # writes an ICC profile found there), so empty it.
-    picture.info = {}
+    without_metadata(picture)
     out = io.BytesIO()
     if picture.mode == "RGBA":
         picture.save(out, format="PNG", optimize=True)

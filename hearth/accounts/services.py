@@ -10,12 +10,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from hearth.accounts.images import ProcessedImage
 from hearth.accounts.models import Account, User
 from hearth.accounts.models.account import MAX_PROFILE_LINKS, ProfileLink
 
-PREFERENCE_FIELDS = ("default_visibility", "language", "theme")
+PREFERENCE_FIELDS = ("default_visibility", "language", "theme", "require_alt_text")
 #: Languages a member can post in: ISO 639-1 codes (the ones without a region) and their names.
 POSTING_LANGUAGES: dict[str, str] = {
     code: str(name) for code, name in LANGUAGES if "-" not in code and len(code) == 2
@@ -26,6 +27,12 @@ POSTING_LANGUAGES: dict[str, str] = {
 def account_create_for_user(*, user: User) -> Account:
     """Give a freshly signed-up user their public identity."""
     return Account.objects.create(user=user, username=user.username)
+
+
+def account_mark_active(*, user_id: int) -> None:
+    """Record that the member is using the site now (`Account.last_active_at`). One UPDATE;
+    callers throttle it (the web middleware does, to once a day)."""
+    Account.objects.filter(user_id=user_id).update(last_active_at=timezone.now())
 
 
 @transaction.atomic
@@ -168,7 +175,14 @@ def profile_update(
 
 
 @transaction.atomic
-def preferences_update(*, user: User, default_visibility: str, language: str, theme: str) -> User:
+def preferences_update(
+    *,
+    user: User,
+    default_visibility: str,
+    language: str,
+    theme: str,
+    require_alt_text: bool | None = None,
+) -> User:
     """Save a member's defaults for new posts and the site's look.
 
     Raises ValidationError on a value that isn't one of the choices.
@@ -178,6 +192,8 @@ def preferences_update(*, user: User, default_visibility: str, language: str, th
     user.default_visibility = default_visibility
     user.language = language
     user.theme = theme
+    if require_alt_text is not None:
+        user.require_alt_text = require_alt_text
     user.full_clean(
         exclude=[f.name for f in User._meta.get_fields() if f.name not in PREFERENCE_FIELDS]
     )

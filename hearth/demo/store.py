@@ -154,3 +154,14 @@ def _created_at_as_given(*model_classes: type[models.Model]) -> Iterator[None]:
     finally:
         for date_field in fields:
             date_field.auto_now_add = True
+
+
+def recount_accounts(account_ids: Sequence[int]) -> None:
+    """Set these accounts' follower, following and post counters to the number of rows (the
+    account half of `recount`, for data whose posts have no replies, reposts or likes)."""
+    follows = Follow.objects.all()
+    Account.objects.filter(pk__in=account_ids).update(
+        followers_count=_count(follows, "target"),
+        following_count=_count(follows, "follower"),
+        posts_count=_count(Post.objects.all(), "author"),
+    )

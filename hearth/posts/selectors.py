@@ -49,6 +49,8 @@ from hearth.accounts.models import Account
 from hearth.accounts.models.user import Visibility
 from hearth.accounts.selectors import account_list_visible
 from hearth.graph.models import Block, Follow, Mute
+from hearth.media.models import MediaAttachment
+from hearth.media.selectors import has_media, media_by_post
 from hearth.posts.models import Bookmark, Favourite, Hashtag, Mention, Pin, Post, PostEdit
 from hearth.posts.models.post_hashtag import PostHashtag
 
@@ -234,6 +236,8 @@ class PostView:
     #: The viewer mutes the author (a full mute). Feeds leave such posts out; a page reached
     #: by link can fold them instead.
     muted: bool = False
+    #: The post's photos that are ready, in order (hearth.media).
+    media: tuple[MediaAttachment, ...] = ()
 
     @property
     def shown(self) -> "PostView":
@@ -247,9 +251,10 @@ _FAVOURITED, _REBLOGGED, _BOOKMARKED, _PINNED, _MUTED = range(5)
 def hydrate(viewer: Account | None, posts: Iterable[Post]) -> list[PostView]:
     """Views of `posts` (already visible to `viewer`), in the same order.
 
-    At most three queries with a viewer, two without, however many posts: mentions, hashtags and
-    the viewer's own flags, each for the whole page. Authors and reposted originals come from
-    the lists' select_related (POST_RELATED); posts loaded without it cost at most three more.
+    At most four queries with a viewer, three without, however many posts: mentions, hashtags,
+    photos and the viewer's own flags, each for the whole page. Authors and reposted originals
+    come from the lists' select_related (POST_RELATED); posts loaded without it cost at most
+    three more.
     """
     posts = list(posts)
     if not posts:
@@ -260,6 +265,7 @@ def hydrate(viewer: Account | None, posts: Iterable[Post]) -> list[PostView]:
     author_ids = {post.author_id for post in posts} | {post.author_id for post in originals}
     mentions = _mentions_by_post(content_ids)
     hashtags = _hashtags_by_post(content_ids)
+    media = media_by_post(content_ids)
     flags = _viewer_flags(viewer, content_ids, author_ids)
 
     def view(post: Post, reblog: PostView | None) -> PostView:
@@ -275,6 +281,7 @@ def hydrate(viewer: Account | None, posts: Iterable[Post]) -> list[PostView]:
             bookmarked=(_BOOKMARKED, subject) in flags,
             pinned=(_PINNED, subject) in flags,
             muted=(_MUTED, post.author_id) in flags,
+            media=tuple(media.get(post.pk, ())),
         )
 
     return [
@@ -388,11 +395,11 @@ def account_posts(
 ) -> QuerySet[Post]:
     """`account`'s posts and reposts that `viewer` may see, except direct posts (those are
     conversations, not profile content, as on Mastodon). Without `with_replies`, replies to
-    other people are left out (replies in one's own thread stay). `only_media` gives nothing
-    until posts can carry media."""
-    if only_media:
-        return Post.objects.none()
+    other people are left out (replies in one's own thread stay). `only_media`: only their own
+    posts (no reposts) with a photo, replies included (the profile's Media tab)."""
     posts = _listed(viewer).filter(author=account).exclude(visibility=Visibility.DIRECT)
+    if only_media:
+        return posts.filter(has_media(OuterRef("pk")), reblog_of__isnull=True)
     if not with_replies:
         posts = posts.filter(_not_replying_to_others())
     return posts

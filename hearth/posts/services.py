@@ -26,6 +26,8 @@ from hearth.accounts.models import Account, User
 from hearth.accounts.models.user import Visibility
 from hearth.accounts.selectors import account_list_visible
 from hearth.accounts.services import POSTING_LANGUAGES
+from hearth.media import services as media_services
+from hearth.media.models import MediaAttachment
 from hearth.posts import signals
 from hearth.posts.errors import (
     NotAuthorError,
@@ -64,11 +66,14 @@ def post_create(
     sensitive: bool = False,
     language: str = "",
     in_reply_to: Post | None = None,
+    media_ids: Sequence[int | str] = (),
 ) -> Post:
     """Publish a post by `author`, or a reply to `in_reply_to` (a repost stands for its original).
 
     The text is rendered to HTML once, here. A content warning marks the post sensitive.
-    Raises ValidationError keyed by field, with every problem at once.
+    `media_ids` attaches up to four of the author's uploads (hearth.media), in that order; a
+    post with photos may have no text. Raises ValidationError keyed by field, with every
+    problem at once.
     """
     text, spoiler_text = _without_nul(text), _without_nul(spoiler_text)
     errors: dict[str, list[str]] = {}
@@ -79,7 +84,10 @@ def post_create(
         errors["visibility"] = ["Choose who can see this post."]
     if language and language not in POSTING_LANGUAGES:
         errors["language"] = ["Choose a language from the list."]
-    rendered, mention_ids = _check_content(text, spoiler_text, visibility, errors)
+    media = _media_attachable(author, media_ids, errors)
+    rendered, mention_ids = _check_content(
+        text, spoiler_text, visibility, errors, allow_blank=bool(media)
+    )
     if errors:
         raise ValidationError(errors)
     post = Post.objects.create(
@@ -95,9 +103,11 @@ def post_create(
     )
     Mention.objects.bulk_create(Mention(post=post, account_id=pk) for pk in mention_ids)
     _hashtags_link(post, rendered.hashtags)
+    media_services.media_attach(post_id=post.pk, media=media)
     _posts_count_add([author.pk], 1)
     if parent is not None:
         Post.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
+    signals.post_created_in_transaction.send(sender=Post, post_id=post.pk)
     signals.send_on_commit(signals.post_created, post_id=post.pk)
     return post
 
@@ -121,7 +131,10 @@ def post_edit(
     if current.reblog_of_id is not None:
         raise PostActionError("A repost can’t be edited.")
     errors: dict[str, list[str]] = {}
-    rendered, mention_ids = _check_content(text, spoiler_text, current.visibility, errors)
+    has_media = MediaAttachment.objects.filter(post=current).exists()
+    rendered, mention_ids = _check_content(
+        text, spoiler_text, current.visibility, errors, allow_blank=has_media
+    )
     if errors:
         raise ValidationError(errors)
     sensitive = sensitive or bool(spoiler_text)
@@ -209,6 +222,7 @@ def reblog(*, actor: Account, post: Post) -> Post:
         return Post.objects.get(author=actor, reblog_of=original)
     Post.objects.filter(pk=original.pk).update(reblogs_count=F("reblogs_count") + 1)
     _posts_count_add([actor.pk], 1)
+    signals.post_created_in_transaction.send(sender=Post, post_id=repost.pk)
     signals.send_on_commit(
         signals.reblogged, reblog_id=repost.pk, original_id=original.pk, account_id=actor.pk
     )
@@ -319,13 +333,31 @@ def _require_visible(actor: Account, post: Post) -> None:
         raise PostUnavailableError()
 
 
+def _media_attachable(
+    author: Account, media_ids: Sequence[int | str], errors: dict[str, list[str]]
+) -> list[MediaAttachment]:
+    if not media_ids:
+        return []
+    try:
+        return media_services.media_attachable(owner=author, media_ids=media_ids)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        return []
+
+
 def _check_content(
-    text: str, spoiler_text: str, visibility: str, errors: dict[str, list[str]]
+    text: str,
+    spoiler_text: str,
+    visibility: str,
+    errors: dict[str, list[str]],
+    *,
+    allow_blank: bool = False,
 ) -> tuple[RenderedText, list[int]]:
     """Check the text and content warning, adding problems to `errors`; render the text.
-    Returns the rendering and the ids of the accounts it mentions."""
+    Returns the rendering and the ids of the accounts it mentions. `allow_blank`: the post has
+    photos, which say enough on their own."""
     limit = settings.HEARTH_MAX_POST_CHARS
-    if is_blank(text):
+    if is_blank(text) and not allow_blank:
         errors["text"] = ["Write something to post."]
     elif (length := text_length(text)) > limit:
         errors["text"] = [f"Keep it to {limit} characters or fewer (this is {length})."]
@@ -412,6 +444,7 @@ def _delete(post: Post) -> None:
     # One repost per account and post (a constraint), so each of these loses exactly one.
     _posts_count_add([author_id for _, author_id in reposts], -1)
     deleted = [(post.pk, post.author_id), *reposts]
+    media_services.media_delete_for_posts(post_ids=[post.pk])  # files go on commit
     post.delete()
     for pk, author_id in deleted:
         signals.send_on_commit(signals.post_deleted, post_id=pk, author_id=author_id)

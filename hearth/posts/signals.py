@@ -11,6 +11,11 @@ Every signal's sender is Post; the arguments are ids, never model instances:
   for each repost removed with the post it reposted.
 - `favourited(post_id, account_id)`: `account_id` liked `post_id` (not sent when already liked).
 - `reblogged(reblog_id, original_id, account_id)`: `account_id` reposted `original_id`.
+
+One signal is different: `post_created_in_transaction(post_id)` is sent synchronously, *inside*
+the transaction that creates a post or a repost, for receivers that must commit their own rows
+together with it (timelines' fan-out outbox). Such a receiver only writes rows in the same
+database; if it fails, the post is not created.
 """
 
 import logging
@@ -29,6 +34,7 @@ post_edited = Signal()
 post_deleted = Signal()
 favourited = Signal()
 reblogged = Signal()
+post_created_in_transaction = Signal()
 
 
 def send_on_commit(signal: Signal, **kwargs: int) -> None:

@@ -5,3 +5,8 @@ class TimelinesConfig(AppConfig):
     name = "hearth.timelines"
     label = "timelines"
     verbose_name = "Timelines"
+
+    def ready(self) -> None:
+        from hearth.timelines import receivers
+
+        receivers.connect()

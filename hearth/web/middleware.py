@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from hearth.accounts.services import account_mark_active
 from hearth.web.views.errors import bad_request
 
 #: What a member whose account is scheduled for deletion may still reach: the page that cancels
@@ -58,6 +59,8 @@ class DeletionScheduledMiddleware:
 
 #: How often a signed-in session's "last seen" time and address are refreshed, in seconds.
 SESSION_ACTIVITY_INTERVAL = 300
+#: How often an account's `last_active_at` is refreshed, in seconds (a day).
+ACCOUNT_ACTIVITY_INTERVAL = 24 * 60 * 60
 
 
 class SessionActivityMiddleware:
@@ -84,6 +87,10 @@ class SessionActivityMiddleware:
             and cache.add(f"session-seen:{session.session_key}", 1, SESSION_ACTIVITY_INTERVAL)
         ):
             usersessionkit.track_activity(request, user=user, session=session)
+            # And, at most once a day per member, when the account was last active: home feeds
+            # are kept up to date only for recently active members (hearth.timelines).
+            if cache.add(f"account-active:{user.pk}", 1, ACCOUNT_ACTIVITY_INTERVAL):
+                account_mark_active(user_id=user.pk)
         return self.get_response(request)
 
 

@@ -22,6 +22,20 @@ class PostForm(forms.Form):
     spoiler_text = forms.CharField(label="Content warning", required=False, strip=False)
     visibility = forms.ChoiceField(label="Who can see this", choices=Visibility.choices)
     in_reply_to = forms.CharField(required=False, widget=forms.HiddenInput)
+    #: Uploads already made by the compose script (hearth.web.views.media.compose_media reads
+    #: them with their descriptions); kept when the form comes back with an error.
+    media_ids = forms.MultipleChoiceField(required=False, widget=forms.MultipleHiddenInput)
+    sensitive = forms.BooleanField(
+        label="Mark images as sensitive",
+        required=False,
+        help_text="They stay blurred until the reader chooses to see them.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's loose signature
+        # Any ids are accepted here; the media service decides which are the member's.
+        ids = self.data.getlist("media_ids") if hasattr(self.data, "getlist") else []
+        self.fields["media_ids"].choices = [(pk, pk) for pk in ids]  # type: ignore[attr-defined]
 
 
 class EditForm(forms.Form):

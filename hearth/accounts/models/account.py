@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from hearth.accounts.validators import USERNAME_MAX_LENGTH, USERNAME_VALIDATORS
 from hearth.core.models import TimeOrderedIdField, TimestampedModel
@@ -52,6 +53,9 @@ class Account(TimestampedModel):
     followers_count = models.PositiveIntegerField(default=0)
     following_count = models.PositiveIntegerField(default=0)
     posts_count = models.PositiveIntegerField(default=0)
+    #: When the member last used the site, to the day (web.middleware refreshes it at most once
+    #: a day). Home feeds are kept up to date only for recently active accounts (timelines).
+    last_active_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

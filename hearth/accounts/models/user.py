@@ -40,6 +40,8 @@ class User(AbstractUser):
     #: Default language of new posts (ISO 639-1); blank means "detect from the post".
     language = models.CharField("posting language", max_length=8, blank=True, default="")
     theme = models.CharField(max_length=8, choices=Theme, default=Theme.AUTO)
+    #: Refuse to post images without a description (alt text), instead of only warning.
+    require_alt_text = models.BooleanField("require image descriptions", default=False)
 
     #: Set when the member asked to delete the account; erased after the grace period.
     deletion_scheduled_at = models.DateTimeField(null=True, blank=True)

@@ -210,4 +210,6 @@ def test_beat_schedules_both_housekeeping_tasks_daily():
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
-        assert entry["schedule"] == 24 * 60 * 60
+        # (other apps' entries, such as the fan-out sweeper, run more often)
+        if entry["task"].startswith("hearth.accounts."):
+            assert entry["schedule"] == 24 * 60 * 60

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from hearth.timelines.selectors import hydrate_posts
 from hearth.web.post_forms import EditForm, PostForm, add_errors, compose_form
 from hearth.web.templatetags.hearth_tags import post_url
 from hearth.web.views.home import home_page
+from hearth.web.views.media import ComposeMedia, compose_media
 from hearth.web.views.relationships import is_htmx, member_account, safe_next, viewer_account
 
 #: Replies shown under a post before "Show more replies".
@@ -40,10 +41,13 @@ def create(request: HttpRequest) -> HttpResponse:
     """Publish a post or a reply. On a problem the page it came from is drawn again with the
     text kept and the error beside the field."""
     author = member_account(request)
-    form = PostForm(request.POST)
+    photos = compose_media(request)
+    form = PostForm(_with_media_ids(request, photos.ids))
     parent: Post | None = None
     if form.is_valid():
         parent = _reply_parent(author, form)
+        for problem in _photo_problems(request, photos):
+            form.add_error(None, problem)
         if form.is_valid():  # _reply_parent may have added an error
             try:
                 post = services.post_create(
@@ -51,18 +55,48 @@ def create(request: HttpRequest) -> HttpResponse:
                     text=form.cleaned_data["text"],
                     spoiler_text=form.cleaned_data["spoiler_text"],
                     visibility=form.cleaned_data["visibility"],
+                    sensitive=form.cleaned_data["sensitive"],
                     in_reply_to=parent,
+                    media_ids=photos.ids,
                 )
             except ValidationError as error:
                 add_errors(form, error)
             else:
                 messages.success(request, "Your reply is posted." if parent else "Posted.")
+                if photos.undescribed:
+                    messages.warning(request, _undescribed_warning(photos.undescribed))
                 if parent is not None:
                     return redirect(post_url(post))
                 return redirect(safe_next(request) or reverse("home"))
     if parent is not None:
         return thread_page(request, parent, reply_form=form, status=400)
     return home_page(request, form=form, status=400)
+
+
+def _with_media_ids(request: HttpRequest, ids: list[str]) -> QueryDict:
+    """The posted form, its photos replaced by the uploads they became (so a form coming back
+    with an error keeps them without uploading the files again)."""
+    data = request.POST.copy()
+    data.setlist("media_ids", ids)
+    return data
+
+
+def _photo_problems(request: HttpRequest, photos: ComposeMedia) -> list[str]:
+    problems = list(photos.errors)
+    if photos.undescribed and getattr(request.user, "require_alt_text", False):
+        problems.append(
+            "Describe each image before posting: your preferences ask for a description "
+            "(alt text) on every image."
+        )
+    return problems
+
+
+def _undescribed_warning(count: int) -> str:
+    images = "One image has" if count == 1 else f"{count} images have"
+    return (
+        f"{images} no description. People who can’t see images rely on them: you can add "
+        "one next time in the compose box."
+    )
 
 
 def _reply_parent(author: Account, form: PostForm) -> Post | None:

@@ -69,6 +69,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "default_visibility": user.default_visibility,
             "language": user.language,
             "theme": user.theme,
+            "require_alt_text": user.require_alt_text,
         }
     )
     if request.method == "POST":

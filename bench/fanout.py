@@ -1,0 +1,119 @@
+"""In-process checks against the bench database (Django set up with config.settings_bench).
+
+Fan-out latency is measured through the FeedStore interface, whatever store is configured: a
+post is made over HTTP by an account with ~10,000 followers, then a sample of its active
+followers' feeds is checked (`contains`, as stored, without the read-time merge) until every one
+holds it. With the pull store a post is in every feed the moment it commits, so the figure is
+the POST's own time plus one check round.
+"""
+
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Max
+from django.utils import timezone
+
+from hearth.accounts.models import Account
+from hearth.graph.models import Follow
+from hearth.posts.models import Post
+from hearth.timelines.feeds import get_feed_store
+
+#: Days since last login that make a follower "active"; the feed engine's setting when it has one.
+ACTIVE_DAYS: int = getattr(settings, "HEARTH_FEED_ACTIVE_DAYS", 30)
+#: Feeds read at once while waiting for a delivery.
+READERS = 8
+
+
+def account_id(username: str) -> int:
+    found: int = Account.objects.values_list("pk", flat=True).get(username=username)
+    return found
+
+
+def store_name() -> str:
+    return type(get_feed_store()).__name__
+
+
+def active_followers(target_id: int) -> list[int]:
+    since = timezone.now() - timedelta(days=ACTIVE_DAYS)
+    fields = {f.name for f in Account._meta.get_fields()}
+    active = "last_active_at" if "last_active_at" in fields else "user__last_login"
+    follows = Follow.objects.filter(target_id=target_id, **{f"follower__{active}__gte": since})
+    return list(follows.values_list("follower_id", flat=True))
+
+
+def newest_post(author_id: int) -> int | None:
+    newest: int | None = Post.objects.filter(author_id=author_id).aggregate(m=Max("id"))["m"]
+    return newest
+
+
+def post_count(author_id: int) -> int:
+    return Post.objects.filter(author_id=author_id).count()
+
+
+def in_feed(reader_id: int, post_id: int) -> bool:
+    # As stored: no rebuild on read (which would deliver the post itself), no read-time merge.
+    return get_feed_store().contains(reader_id, post_id)
+
+
+def warm(readers: list[int]) -> float:
+    """Build these feeds (after bulk loading, push stores have none); seconds taken."""
+    store = get_feed_store()
+    started = time.perf_counter()
+
+    def build(reader: int) -> None:
+        try:
+            store.rebuild(reader)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(READERS) as pool:
+        list(pool.map(build, readers))
+    return round(time.perf_counter() - started, 1)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    seconds: float  # until the last sampled follower had it
+    sampled: int
+    rounds: int
+
+
+def wait_for_delivery(
+    post_id: int, followers: list[int], *, started: float, timeout: float = 30.0
+) -> Delivery:
+    pending = set(followers)
+    rounds = 0
+    while pending and time.perf_counter() - started < timeout:
+        rounds += 1
+        pending = set(_lacking(post_id, sorted(pending)))
+    if pending:
+        raise TimeoutError(f"{len(pending)} of {len(followers)} feeds lack post {post_id}")
+    return Delivery(round(time.perf_counter() - started, 3), len(followers), rounds)
+
+
+def missing_from(post_id: int, readers: list[int]) -> int:
+    return len(_lacking(post_id, readers))
+
+
+def _lacking(post_id: int, readers: list[int]) -> list[int]:
+    """The readers whose feed lacks the post, read READERS at a time (a pull store's read is a
+    query, so one by one a round would take longer than the fan-out it measures)."""
+
+    def lacks(reader: int) -> bool:
+        try:
+            return not in_feed(reader, post_id)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(READERS) as pool:
+        flags = list(pool.map(lacks, readers))
+    return [reader for reader, flag in zip(readers, flags, strict=True) if flag]
+
+
+def sample(items: list[int], size: int, seed: int = 7) -> list[int]:
+    return random.Random(seed).sample(items, min(size, len(items)))

@@ -1,0 +1,340 @@
+"""The benchmark runner: `python -m bench.run` (`make bench` runs the reduced version).
+
+Creates the PostgreSQL database `hearth_bench`, migrates it, generates the dataset, starts a
+Celery worker (unless `--broker ''`) and granian with the Makefile's serve flags on a free
+port, runs the scenarios with wrk from this separate process, stops the server, then measures
+the embedded default (SQLite, one granian process) for memory. Prints a table and writes the
+figures to bench/results/<timestamp>.json.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import client, server
+
+RESULTS = Path(__file__).resolve().parent / "results"
+#: Longest wait for the posting scenario's fan-out to finish, and for one fan-out probe.
+DRAIN_TIMEOUT, PROBE_TIMEOUT = 180.0, 30.0
+#: Feeds built before the scenarios, besides the reader's.
+WARM_FEEDS = 200
+PASSWORD = "bench-hearth-password"  # noqa: S105  (the generator's default, invented accounts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--profile", choices=["small", "large"], default="small")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per scenario")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--fanout-posts", type=int, default=5)
+    parser.add_argument("--reuse-data", action="store_true", help="keep hearth_bench as it is")
+    parser.add_argument("--skip-sqlite", action="store_true", help="skip the embedded RSS check")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--database", default="hearth_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="'' for none")
+    parser.add_argument(
+        "--broker",
+        default="redis://127.0.0.1:6379/6",
+        help="Celery broker for a fan-out worker started with the server; '' for inline jobs",
+    )
+    args = parser.parse_args(argv)
+
+    database_url = _with_db(args.pg, args.database)
+    env = server.bench_env(database_url, args.redis, server.ROOT / "var" / "bench")
+    if args.broker:
+        env["CELERY_BROKER_URL"] = args.broker
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    results: dict[str, Any] = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "profile": args.profile,
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "server": f"granian wsgi {server.WORKERS} workers x {server.THREADS} threads",
+        "jobs": "1 Celery worker, concurrency 2" if args.broker else "inline (eager)",
+        "machine": f"{os.cpu_count()} cpus (shared)",
+    }
+    if not args.reuse_data:
+        results["generate"] = _prepare(env, args.pg, args.database, args.redis, args.profile)
+    server.hearth(env, "collectstatic", "--noinput", "--verbosity", "0")
+    results |= _scenarios(env, args)
+    if not args.skip_sqlite:
+        results["embedded"] = _embedded(args)
+    _print(results)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWritten to {path.relative_to(server.ROOT)}")  # noqa: T201
+    return 0
+
+
+def _with_db(admin_url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(admin_url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def _prepare(env: dict[str, str], admin: str, name: str, redis_url: str, profile: str) -> Any:
+    server.recreate_postgres(admin, name)
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()  # the bench's own Redis database
+    server.hearth(env, "migrate", "--noinput", "--verbosity", "0")
+    seconds = server.hearth(env, "bench-data", "--profile", profile)
+    return {"bench_data_seconds": round(seconds, 1)}
+
+
+def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    from bench import fanout
+    from bench.redis_memory import feed_memory
+
+    if args.broker:
+        import redis
+
+        redis.Redis.from_url(args.broker).flushdb()  # no jobs left from an earlier run
+    worker = server.start_worker(env) if args.broker else None
+    srv = server.start(env)
+    try:
+        base = srv.base
+        reader = client.login(base, "bench_reader", PASSWORD)
+        writer = client.login(base, "bench_writer", PASSWORD)
+        poster = client.login(base, "bench_fanout", PASSWORD)
+        run = _Runner(base, args.seconds, args.connections)
+        warmed = _warm_feeds(fanout)
+        run.warm_up(reader)
+        rows = {
+            "floor": run.get("/bench/floor", None),
+            "home_json": run.get("/bench/home.json", reader),
+            "home_html": run.get("/", reader),
+            "post_create": run.posting(writer, fanout),
+        }
+        floor_rps = rows["floor"]["rps"]
+        for row in rows.values():
+            row["ratio_to_floor"] = round(row["rps"] / floor_rps, 3)
+        return {
+            "feed_store": fanout.store_name(),
+            "feeds_warmed": warmed,
+            "scenarios": rows,
+            "fanout": run.fanout_latency(poster, reader, fanout, args.fanout_posts),
+            "redis_memory_per_feed": feed_memory(warmed.pop("ids")),
+        }
+    finally:
+        srv.stop()
+        if worker is not None:
+            server.stop_worker(worker)
+
+
+def _warm_feeds(fanout: Any) -> dict[str, Any]:
+    """Build the reader's feed and WARM_FEEDS of the fan-out account's active followers' (a push
+    store has none after a bulk load). Fan-out pushes to every active follower, built feed or
+    not, so the others cost fan-out the same; these give Redis memory a real feed to weigh."""
+    followers = fanout.active_followers(fanout.account_id("bench_fanout"))
+    readers = sorted({fanout.account_id("bench_reader"), *fanout.sample(followers, WARM_FEEDS)})
+    seconds = fanout.warm(readers)
+    return {"feeds": len(readers), "seconds": seconds, "ids": readers,
+            "per_second": round(len(readers) / max(seconds, 0.001))}  # fmt: skip
+
+
+class _Runner:
+    def __init__(self, base: str, seconds: int, connections: int) -> None:
+        self.base, self.seconds, self.connections = base, seconds, connections
+
+    def warm_up(self, reader: client.Session) -> None:
+        for path in ("/bench/floor", "/bench/home.json", "/"):
+            client.wrk(self.base + path, seconds=2, connections=self.connections, session=reader)
+
+    def get(self, path: str, session: client.Session | None) -> dict[str, Any]:
+        samples = [client.request(self.base, path, session) for _ in range(3)]
+        if any(sample.status != 200 for sample in samples):
+            raise RuntimeError(f"{path}: {[s.status for s in samples]} instead of 200")
+        result = client.wrk(
+            self.base + path, seconds=self.seconds, connections=self.connections, session=session
+        )
+        return asdict(result) | {"queries": client.queries_per_request(samples)}
+
+    def posting(self, writer: client.Session, fanout: Any) -> dict[str, Any]:
+        body = "visibility=public&spoiler_text=&text=Sampled+bench+post+{n}"
+        samples = [
+            client.request(self.base, "/posts", writer, post=body.format(n=n)) for n in range(3)
+        ]
+        if any(sample.status != 302 for sample in samples):
+            raise RuntimeError(f"POST /posts: {[s.status for s in samples]} instead of 302")
+        writer_id = fanout.account_id("bench_writer")
+        before = fanout.post_count(writer_id)
+        result = client.wrk(
+            self.base + "/posts",
+            seconds=self.seconds,
+            connections=self.connections,
+            session=writer,
+            post=True,
+        )
+        load_ended = time.perf_counter()
+        stored = fanout.post_count(writer_id) - before
+        acknowledged = result.requests - result.errors
+        # Fan-out may lag behind the load (a worker queue): wait until the newest post is in
+        # the sampled followers' feeds, the earlier ones having been queued before it.
+        active = fanout.active_followers(writer_id)
+        followers = fanout.sample(active, 100)
+        newest = fanout.newest_post(writer_id)
+        try:
+            drained = fanout.wait_for_delivery(
+                newest, followers, started=load_ended, timeout=DRAIN_TIMEOUT
+            ).seconds
+            missing = 0
+        except TimeoutError:
+            drained, missing = None, fanout.missing_from(newest, followers)
+        inserts = stored * len(active)
+        return asdict(result) | {
+            "queries": client.queries_per_request(samples),
+            "acknowledged": acknowledged,
+            "stored": stored,
+            "all_acknowledged_stored": stored >= acknowledged,
+            "writer_active_followers": len(active),
+            "fanout_done_after_load_s": drained,
+            "newest_missing_from_sampled_feeds": f"{missing} of {len(followers)}",
+            "feed_inserts_per_s": (
+                round(inserts / (result.seconds + drained)) if drained is not None else None
+            ),
+        }
+
+    def fanout_latency(
+        self, poster: client.Session, reader: client.Session, fanout: Any, posts: int
+    ) -> dict[str, Any]:
+        """Posts by bench_fanout while the home JSON load runs; seconds until every sampled
+        active follower's feed holds each one."""
+        poster_id = fanout.account_id("bench_fanout")
+        active = fanout.active_followers(poster_id)
+        watched = fanout.sample(active, 100)
+        load_seconds = max(self.seconds, 4 * posts)
+        load = subprocess.Popen(  # noqa: S603
+            client.wrk_command(
+                self.base + "/bench/home.json",
+                seconds=load_seconds,
+                connections=self.connections,
+                session=reader,
+            ),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        latencies, rounds = [], []
+        try:
+            time.sleep(1)
+            for n in range(posts):
+                started = time.perf_counter()
+                body = f"visibility=public&spoiler_text=&text=Fan-out+probe+{n}+{time.time()}"
+                sample = client.request(self.base, "/posts", poster, post=body)
+                if sample.status != 302:
+                    raise RuntimeError(f"fan-out post answered {sample.status}")
+                post_id = fanout.newest_post(poster_id)
+                try:
+                    delivery = fanout.wait_for_delivery(
+                        post_id, watched, started=started, timeout=PROBE_TIMEOUT
+                    )
+                except TimeoutError:
+                    latencies.append(float("inf"))
+                    continue
+                latencies.append(delivery.seconds)
+                rounds.append(delivery.rounds)
+                time.sleep(1)
+            missing = fanout.missing_from(fanout.newest_post(poster_id), active)
+        finally:
+            out, _ = load.communicate()
+        during = client.parse_wrk(out)
+        ordered = sorted(latencies)
+        return {
+            "timeout_s": PROBE_TIMEOUT,
+            "followers_active": len(active),
+            "followers_sampled": len(watched),
+            "posts": posts,
+            "p50_s": _finite(statistics.median(ordered)),
+            "p95_s": _finite(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]),
+            "max_s": _finite(ordered[-1]),
+            "timed_out": sum(1 for x in ordered if x == float("inf")),
+            "read_rounds": rounds,
+            "last_post_missing_from_active_feeds": missing,
+            "home_json_during": asdict(during),
+        }
+
+
+def _finite(seconds: float) -> float | None:
+    """None for a probe that timed out (JSON has no infinity)."""
+    return None if seconds == float("inf") else seconds
+
+
+def _embedded(args: argparse.Namespace) -> dict[str, Any]:
+    """SQLite, in-process cache, one granian worker, the small dataset: RSS after a load."""
+    data_dir = server.ROOT / "var" / "bench-sqlite"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = server.bench_env("", "", data_dir)
+    server.hearth(env, "migrate", "--noinput", "--verbosity", "0")
+    seconds = server.hearth(env, "bench-data", "--profile", "small", "--verbosity", "0")
+    server.hearth(env, "collectstatic", "--noinput", "--verbosity", "0")
+    srv = server.start(env, workers=1)
+    try:
+        reader = client.login(srv.base, "bench_reader", PASSWORD)
+        load = {
+            path: asdict(
+                client.wrk(srv.base + path, seconds=args.seconds, connections=16, session=reader)
+            )
+            for path in ("/", "/bench/home.json")
+        }
+        rss = server.rss_kb(srv.worker_pids())
+    finally:
+        srv.stop()
+    return {
+        "bench_data_seconds": round(seconds, 1),
+        "rss_mb_by_pid": {pid: round(kb / 1024, 1) for pid, kb in rss.items()},
+        "rss_mb_total": round(sum(rss.values()) / 1024, 1),
+        "load_16_connections": load,
+    }
+
+
+def _print(results: dict[str, Any]) -> None:
+    out = sys.stdout
+    out.write(f"\nHearth bench, profile {results['profile']}, ")
+    out.write(f"{results['connections']} connections, ")
+    out.write(f"{results['seconds']} s each, {results['server']}, jobs {results['jobs']}, ")
+    out.write(f"store {results['feed_store']}\n")
+    head = f"{'scenario':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+    out.write(head + f"{'queries':>8} {'KB':>6} {'x floor':>8}\n")
+    for name, row in results["scenarios"].items():
+        out.write(
+            f"{name:<12} {row['rps']:>9.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+            f"{row['errors']:>7} {row['queries']:>8} {row['bytes_per_request'] / 1024:>6.1f} "
+            f"{row['ratio_to_floor']:>8.3f}\n"
+        )
+    posting = results["scenarios"]["post_create"]
+    out.write(
+        f"posting: {posting['acknowledged']} acknowledged, {posting['stored']} stored; fan-out "
+        f"to {posting['writer_active_followers']} followers each done "
+        f"{posting['fanout_done_after_load_s']} s after the load "
+        f"(~{posting['feed_inserts_per_s']} feed inserts/s); newest missing from "
+        f"{posting['newest_missing_from_sampled_feeds']} sampled feeds\n"
+    )
+    fan = results["fanout"]
+    out.write(
+        f"fan-out: {fan['posts']} posts to {fan['followers_active']} active followers "
+        f"({fan['followers_sampled']} watched): p50 {fan['p50_s']} s, p95 {fan['p95_s']} s, "
+        f"max {fan['max_s']} s; home JSON meanwhile {fan['home_json_during']['rps']} req/s\n"
+    )
+    out.write(f"Redis memory per feed: {results['redis_memory_per_feed']}\n")
+    if "embedded" in results:
+        emb = results["embedded"]
+        out.write(f"embedded (SQLite, 1 worker): RSS {emb['rss_mb_total']} MB in all, ")
+        out.write(f"by process {emb['rss_mb_by_pid']}\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+import pytest
+
+from bench.middleware import QueryCountMiddleware
+from hearth.posts.services import post_create
+
+
+@pytest.mark.django_db
+def test_the_floor_is_not_in_the_real_urls(client):
+    # given the shipped urlconf, when the floor is asked for, then it does not exist
+    assert client.get("/bench/floor").status_code == 404
+    assert client.get("/bench/home.json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_floor_is_one_query_for_the_newest_twenty_posts(client, user, settings):
+    # given 25 posts and the bench settings' urlconf and middleware
+    account = user.account
+    made = [post_create(author=account, text=f"post {n}", visibility="public") for n in range(25)]
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+
+    # when the floor is asked for
+    response = client.get("/bench/floor")
+
+    # then it answers the newest 20 as JSON, from one query, and says so in X-Queries
+    assert response.status_code == 200
+    ids = [row["id"] for row in response.json()["posts"]]
+    assert ids == [str(post.pk) for post in sorted(made, key=lambda p: -p.pk)[:20]]
+    assert response["X-Queries"] == "1"
+
+
+@pytest.mark.django_db
+def test_the_json_home_is_the_readers_home_timeline(client_with_user, user, other_user, settings):
+    # given a member who follows someone who posted
+    from hearth.graph.services import follow
+
+    follow(actor=user.account, target=other_user.account)
+    post = post_create(author=other_user.account, text="hello bench", visibility="public")
+    settings.ROOT_URLCONF = "bench.urls"
+
+    # when the JSON home is asked for
+    response = client_with_user.get("/bench/home.json")
+
+    # then it lists the post as a status
+    assert response.status_code == 200
+    assert [status["id"] for status in response.json()] == [str(post.pk)]
+
+
+def test_the_middleware_counts_nothing_for_a_view_without_queries(rf):
+    from django.http import HttpResponse
+
+    response = QueryCountMiddleware(lambda request: HttpResponse("ok"))(rf.get("/"))
+    assert response["X-Queries"] == "0"

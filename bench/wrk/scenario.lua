@@ -1,0 +1,41 @@
+-- One wrk script for every scenario. Arguments (after `--`): method, cookie header, CSRF token.
+-- GET requests repeat the same request; POST sends the compose form with a unique text.
+-- done() prints one JSON line the runner parses (latencies in microseconds).
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+
+function init(args)
+  method = args[1] or "GET"
+  -- Added to wrk.headers, not replacing it: that table carries the Host header.
+  if args[2] and args[2] ~= "" then wrk.headers["Cookie"] = args[2] end
+  if method == "POST" then
+    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    wrk.headers["X-CSRFToken"] = args[3] or ""
+  end
+  counter = 0
+end
+
+function request()
+  if method == "POST" then
+    counter = counter + 1
+    local body = string.format(
+      "visibility=public&spoiler_text=&text=Bench+post+%d-%d-%d+about+%%23benchmarks",
+      id, counter, os.time())
+    return wrk.format("POST", nil, nil, body)
+  end
+  return wrk.format("GET")
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "connect": %d, "read": %d, '
+    .. '"write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
+    e.timeout, latency:percentile(50), latency:percentile(99), latency.max))
+end

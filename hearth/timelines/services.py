@@ -1,0 +1,203 @@
+"""Writes to home feeds: fan-out on write, and keeping feeds right as posts and follows change.
+
+Every function here is idempotent (adding an id twice, or removing one that is gone, changes
+nothing), so a task may run twice and the sweeper may re-run a job that in fact finished.
+
+**Who gets a post** (the same rules as the pull query, so a rebuilt feed matches a pushed one):
+its author; followers active in the last HEARTH_FEED_ACTIVE_DAYS; for a reply to someone else,
+only those followers who follow that person too (or are them); for a direct post, only the
+mentioned accounts that follow the author. Followers-only posts go to all followers. Mutes are
+not applied here: they change, so the read applies them. An author with
+HEARTH_FANOUT_MAX_FOLLOWERS followers or more is not fanned out at all (only to their own feed):
+readers merge their posts in when reading (feeds.home_feed_ids).
+"""
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from hearth.accounts.models.user import Visibility
+from hearth.graph.models import Follow
+from hearth.posts.models import Mention, Post
+from hearth.timelines.feeds import (
+    FeedItem,
+    PullFeedStore,
+    big_accounts_forget,
+    get_feed_store,
+)
+from hearth.timelines.models import FanoutJob, FeedRepair
+from hearth.timelines.store_redis import REDIS_DOWN
+
+logger = logging.getLogger(__name__)
+
+#: Feeds written per round trip (Redis) or INSERT (database).
+BATCH_SIZE = 1000
+#: Posts a new follow brings into the follower's feed.
+FOLLOW_MERGE_POSTS = 40
+#: The sweeper re-drives jobs pending for longer than this.
+SWEEP_AFTER = timedelta(minutes=1)
+#: ...at most this many per run, and each job at most this many times.
+SWEEP_BATCH = 500
+MAX_ATTEMPTS = 10
+#: Finished jobs are deleted after this long.
+DONE_JOBS_KEPT = timedelta(days=1)
+
+
+# --- The outbox ------------------------------------------------------------------------------
+
+
+def fanout_job_record(*, post_id: int) -> None:
+    """Write the outbox row for a new post, inside the transaction that creates it (called from
+    the posts `post_created_in_transaction` signal): the post and its fan-out commit together."""
+    is_reblog = Post.objects.filter(pk=post_id, reblog_of__isnull=False).exists()
+    FanoutJob.objects.create(
+        post_id=post_id, kind=FanoutJob.Kind.REBLOG if is_reblog else FanoutJob.Kind.POST
+    )
+
+
+def fanout_post(*, post_id: int) -> int:
+    """Deliver a post to the feeds that should have it and mark its outbox job done. Returns
+    how many feeds were written (0 for a post that is gone). Redis errors propagate: the job
+    stays pending and the sweeper tries again."""
+    post = Post.objects.select_related("author").filter(pk=post_id).first()
+    delivered = _deliver(post) if post is not None else 0
+    FanoutJob.objects.filter(post_id=post_id, state=FanoutJob.State.PENDING).update(
+        state=FanoutJob.State.DONE, updated_at=timezone.now()
+    )
+    return delivered
+
+
+def _deliver(post: Post) -> int:
+    store = get_feed_store()
+    item = FeedItem(post.pk, post.author_id, post.reblog_of_id)
+    store.push([post.author_id], item)
+    delivered = 1
+    if post.visibility != Visibility.DIRECT and _is_big(post):
+        big_accounts_forget()  # readers merge it from now on, not a minute later
+        return delivered
+    for batch in _recipient_batches(post):
+        store.push(batch, item)
+        delivered += len(batch)
+    return delivered
+
+
+def _is_big(post: Post) -> bool:
+    return bool(post.author.followers_count >= settings.HEARTH_FANOUT_MAX_FOLLOWERS)
+
+
+def _recipient_batches(post: Post) -> Iterator[list[int]]:
+    """The accounts (other than the author) whose feeds get `post`, BATCH_SIZE at a time,
+    walking the follows index (target, -id) by keyset: never one query per follower."""
+    follows = _active_follows_of(post.author_id)
+    if post.visibility == Visibility.DIRECT:
+        mentioned = Mention.objects.filter(post=post).values("account_id")
+        follows = follows.filter(follower_id__in=mentioned)
+    elif post.in_reply_to_account_id not in (None, post.author_id):
+        replied_to = post.in_reply_to_account_id
+        follows_them = Follow.objects.filter(
+            follower_id=OuterRef("follower_id"), target_id=replied_to
+        )
+        follows = follows.filter(Q(follower_id=replied_to) | Exists(follows_them))
+    yield from _batches(follows)
+
+
+def _active_follows_of(author_id: int) -> QuerySet[Follow]:
+    active_since = timezone.now() - timedelta(days=settings.HEARTH_FEED_ACTIVE_DAYS)
+    return Follow.objects.filter(target_id=author_id, follower__last_active_at__gte=active_since)
+
+
+def _batches(follows: QuerySet[Follow]) -> Iterator[list[int]]:
+    last_id: int | None = None
+    while True:
+        page = follows if last_id is None else follows.filter(id__lt=last_id)
+        rows = list(page.order_by("-id").values_list("id", "follower_id")[:BATCH_SIZE])
+        if rows:
+            yield [follower_id for _, follower_id in rows]
+        if len(rows) < BATCH_SIZE:
+            return
+        last_id = rows[-1][0]
+
+
+# --- Keeping feeds right ---------------------------------------------------------------------
+
+
+def feed_post_remove(*, post_id: int, author_id: int) -> None:
+    """A post is gone: take it out of its author's and their followers' feeds."""
+
+    def batches() -> Iterator[Sequence[int]]:
+        yield [author_id]
+        yield from _batches(_active_follows_of(author_id))
+
+    get_feed_store().remove(post_id, batches())
+
+
+def feed_follow_merge(*, follower_id: int, target_id: int) -> None:
+    """A new follow: bring the followed account's recent posts into the follower's feed."""
+    rows = (
+        PullFeedStore()
+        .feed(follower_id, apply_mutes=False)
+        .filter(author_id=target_id)
+        .values_list("id", "author_id", "reblog_of_id")[:FOLLOW_MERGE_POSTS]
+    )
+    items = [FeedItem(pk, author_id, reblog_of_id) for pk, author_id, reblog_of_id in rows]
+    _repairing(follower_id, lambda: get_feed_store().merge(follower_id, items))
+
+
+def feed_author_remove(*, account_id: int, author_id: int) -> None:
+    """`account_id` no longer follows (or blocks, or is blocked by) `author_id`: their posts
+    and reposts leave its feed."""
+    _repairing(account_id, lambda: get_feed_store().remove_author(account_id, author_id))
+
+
+def _repairing(account_id: int, change: Callable[[], None]) -> None:
+    """Make a change to one feed; if the store is unreachable, have the feed rebuilt later
+    instead (the sweeper drops it when the store answers again)."""
+    try:
+        change()
+    except REDIS_DOWN:
+        logger.warning("feed store unreachable: feed of %s marked for repair", account_id)
+        FeedRepair.objects.get_or_create(account_id=account_id)
+
+
+# --- The sweeper -----------------------------------------------------------------------------
+
+
+def fanout_sweep(*, now: datetime | None = None) -> tuple[int, int]:
+    """Re-drive fan-out jobs pending for over SWEEP_AFTER (a crash between commit and enqueue,
+    a lost message, Redis down), and repair feeds marked during a Redis outage. Runs the jobs
+    here, one after the other. Returns (jobs delivered, feeds repaired)."""
+    now = now or timezone.now()
+    stuck = FanoutJob.objects.filter(
+        state=FanoutJob.State.PENDING, created_at__lt=now - SWEEP_AFTER, attempts__lt=MAX_ATTEMPTS
+    ).order_by("created_at")
+    delivered = 0
+    for job in list(stuck[:SWEEP_BATCH]):
+        FanoutJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
+        try:
+            fanout_post(post_id=job.post_id)
+        except Exception:  # one bad job must not stop the others; it stays pending
+            logger.exception("fan-out of post %s failed again", job.post_id)
+            continue
+        delivered += 1
+    FanoutJob.objects.filter(
+        state=FanoutJob.State.DONE, updated_at__lt=now - DONE_JOBS_KEPT
+    ).delete()
+    return delivered, feeds_repair()
+
+
+def feeds_repair() -> int:
+    """Drop the feeds marked during a Redis outage, so each is rebuilt on its next read. Does
+    nothing while the store is still unreachable. Returns how many were dropped."""
+    account_ids = list(FeedRepair.objects.values_list("account_id", flat=True)[:BATCH_SIZE])
+    if not account_ids:
+        return 0
+    try:
+        get_feed_store().invalidate(account_ids)
+    except REDIS_DOWN:
+        return 0
+    FeedRepair.objects.filter(account_id__in=account_ids).delete()
+    return len(account_ids)
