@@ -4,8 +4,10 @@ DATABASE_URL and REDIS_URL still switch the engines, so the same suite runs on S
 PostgreSQL + Redis (see .ci/run).
 """
 
+import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from config.settings import *  # noqa: F403
 from config.settings import CACHES, REDIS_URL
@@ -25,7 +27,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if REDIS_URL:
-    # One key prefix per test run, so parallel runs on one Redis don't see each other's keys.
+    # One key prefix per test run, so parallel runs on one Redis don't see each other's keys,
+    # and one Redis database per xdist worker (1-8): a test's cache.clear() is a FLUSHDB, which
+    # would otherwise wipe keys a test on the other worker is relying on at that moment.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    _cache_db = 1 + (int(_worker) if _worker.isdigit() else 0) % 8
+    CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_cache_db}"))
     CACHES["default"]["KEY_PREFIX"] = f"hearth-test-{Path(MEDIA_ROOT).name}"
 # Home feeds in Redis (when REDIS_URL is set): likewise one key prefix per run.
 HEARTH_FEED_KEY_PREFIX = f"hearth-test-{Path(MEDIA_ROOT).name}:"
