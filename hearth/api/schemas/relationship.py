@@ -2,7 +2,8 @@
 
 from ninja import Schema
 
-from hearth.graph.selectors import Relationship
+from hearth.accounts.models import Account
+from hearth.graph.selectors import Relationship, relationships
 
 
 class RelationshipOut(Schema):
@@ -46,4 +47,11 @@ def relationship_out(account_id: int, relation: Relationship) -> RelationshipOut
         domain_blocking=False,
         endorsed=False,
         note="",
+    )
+
+
+def relationship_with(viewer: Account, account_id: int) -> RelationshipOut:
+    """The viewer's Relationship to one account, as endpoints acting on it return it."""
+    return relationship_out(
+        account_id, relationships(viewer=viewer, targets=[account_id])[account_id]
     )

@@ -15,7 +15,7 @@ from hearth.api.pagination import page_by_relation, set_link
 from hearth.api.parsing import Flag, parse_body, parse_query
 from hearth.api.schemas.account import AccountOut, account_out
 from hearth.api.schemas.common import context_for
-from hearth.api.schemas.relationship import RelationshipOut, relationship_out
+from hearth.api.schemas.relationship import RelationshipOut, relationship_out, relationship_with
 from hearth.api.v1.lookups import access_account, parse_id
 from hearth.graph import selectors as graph
 from hearth.graph import services as graph_services
@@ -97,11 +97,6 @@ def following(request: HttpRequest, response: HttpResponse, account_id: str) -> 
 # --- Actions -------------------------------------------------------------------------------
 
 
-def _relationship(request: HttpRequest, account_id: int) -> RelationshipOut:
-    found = graph.relationships(viewer=me(request), targets=[account_id])
-    return relationship_out(account_id, found[account_id])
-
-
 class FollowIn(Schema):
     reblogs: Flag = True
     notify: Flag = False
@@ -114,14 +109,14 @@ def follow(request: HttpRequest, account_id: str) -> RelationshipOut:
     data = parse_body(request, FollowIn)
     target = access_account(account_id)
     graph_services.follow(actor=me(request), target=target, show_reposts=data.reblogs)
-    return _relationship(request, target.pk)
+    return relationship_with(me(request), target.pk)
 
 
 @router.post("/{account_id}/unfollow", response=RelationshipOut, auth=token("write:follows"))
 def unfollow(request: HttpRequest, account_id: str) -> RelationshipOut:
     target = access_account(account_id)
     graph_services.unfollow(actor=me(request), target=target)
-    return _relationship(request, target.pk)
+    return relationship_with(me(request), target.pk)
 
 
 @router.post(
@@ -130,21 +125,21 @@ def unfollow(request: HttpRequest, account_id: str) -> RelationshipOut:
 def remove_from_followers(request: HttpRequest, account_id: str) -> RelationshipOut:
     target = access_account(account_id)
     graph_services.follower_remove(actor=me(request), follower=target)
-    return _relationship(request, target.pk)
+    return relationship_with(me(request), target.pk)
 
 
 @router.post("/{account_id}/block", response=RelationshipOut, auth=token("write:blocks"))
 def block(request: HttpRequest, account_id: str) -> RelationshipOut:
     target = access_account(account_id)
     graph_services.block(actor=me(request), target=target)
-    return _relationship(request, target.pk)
+    return relationship_with(me(request), target.pk)
 
 
 @router.post("/{account_id}/unblock", response=RelationshipOut, auth=token("write:blocks"))
 def unblock(request: HttpRequest, account_id: str) -> RelationshipOut:
     target = access_account(account_id)
     graph_services.unblock(actor=me(request), target=target)
-    return _relationship(request, target.pk)
+    return relationship_with(me(request), target.pk)
 
 
 class MuteIn(Schema):
@@ -158,11 +153,11 @@ def mute(request: HttpRequest, account_id: str) -> RelationshipOut:
     data = parse_body(request, MuteIn)
     target = access_account(account_id)
     graph_services.mute(actor=me(request), target=target, hide_notifications=data.notifications)
-    return _relationship(request, target.pk)
+    return relationship_with(me(request), target.pk)
 
 
 @router.post("/{account_id}/unmute", response=RelationshipOut, auth=token("write:mutes"))
 def unmute(request: HttpRequest, account_id: str) -> RelationshipOut:
     target = access_account(account_id)
     graph_services.unmute(actor=me(request), target=target)
-    return _relationship(request, target.pk)
+    return relationship_with(me(request), target.pk)

@@ -7,7 +7,7 @@ from hearth.api.auth import me, token
 from hearth.api.pagination import page_of, set_link
 from hearth.api.schemas.account import AccountOut, account_out
 from hearth.api.schemas.common import context_for
-from hearth.api.schemas.relationship import RelationshipOut, relationship_out
+from hearth.api.schemas.relationship import RelationshipOut, relationship_with
 from hearth.api.v1.lookups import access_account
 from hearth.graph import selectors as graph
 from hearth.graph import services as graph_services
@@ -23,20 +23,15 @@ def follow_requests(request: HttpRequest, response: HttpResponse) -> list[Accoun
     return [account_out(row.follower, ctx) for row in page.items]
 
 
-def _relationship(request: HttpRequest, account_id: int) -> RelationshipOut:
-    found = graph.relationships(viewer=me(request), targets=[account_id])
-    return relationship_out(account_id, found[account_id])
-
-
 @router.post("/{account_id}/authorize", response=RelationshipOut, auth=token("write:follows"))
 def authorize(request: HttpRequest, account_id: str) -> RelationshipOut:
     requester = access_account(account_id)
     graph_services.follow_request_accept(actor=me(request), requester=requester)
-    return _relationship(request, requester.pk)
+    return relationship_with(me(request), requester.pk)
 
 
 @router.post("/{account_id}/reject", response=RelationshipOut, auth=token("write:follows"))
 def reject(request: HttpRequest, account_id: str) -> RelationshipOut:
     requester = access_account(account_id)
     graph_services.follow_request_reject(actor=me(request), requester=requester)
-    return _relationship(request, requester.pk)
+    return relationship_with(me(request), requester.pk)
