@@ -4,10 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+STREAM_PORT ?= 8001
 WORKERS ?= 2
 THREADS ?= 4
 
-.PHONY: run demo serve install test test-fast lint format worker bench clean
+.PHONY: run demo serve serve-embedded stream install test test-fast lint format worker bench clean
 
 $(BIN)/hearth: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,10 @@ run: install
 	$(BIN)/hearth migrate --noinput
 	$(BIN)/hearth collectstatic --noinput --verbosity 0
 	$(BIN)/hearth demo_admin
-	@$(MAKE) --no-print-directory serve
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: also run 'make stream' for the streaming API"; \
+		$(MAKE) --no-print-directory serve; \
+	else $(MAKE) --no-print-directory serve-embedded; fi
 
 ## Add 200 invented members who follow, post, reply, like and repost (the demo admin joins in)
 demo: install
@@ -36,6 +40,19 @@ serve:
 	$(BIN)/granian --interface wsgi config.wsgi:application --host $(HOST) --port $(PORT) \
 		--workers $(WORKERS) --blocking-threads $(THREADS) --backpressure $(shell expr $(THREADS) \* 4) \
 		--log-level warning
+
+## The whole site from ONE ASGI process: the embedded default, whose in-memory channel layer
+## only reaches streams in its own process (docs/subsystems/realtime.md)
+serve-embedded:
+	@echo "Hearth is on http://$(HOST):$(PORT)/ with streaming (Ctrl-C stops it)"
+	$(BIN)/granian --interface asgi config.asgi:application --host $(HOST) --port $(PORT) \
+		--workers 1 --log-level warning
+
+## The streaming API (WebSocket, server-sent events) beside `make serve`; needs REDIS_URL so
+## events cross processes. Advertise it with HEARTH_STREAMING_URL=ws(s)://host:$(STREAM_PORT)
+stream:
+	$(BIN)/granian --interface asgi config.asgi:application --host $(HOST) --port $(STREAM_PORT) \
+		--workers $(WORKERS) --log-level warning
 
 ## A Celery worker, for when CELERY_BROKER_URL is set
 worker: install

@@ -1,0 +1,107 @@
+"""Sending events to the channel layer from synchronous code (services' on-commit receivers).
+
+`publish(groups, message)` hands one message to each group. It never raises: the change is
+committed by the time it runs, and a stream missing an event must not turn into an error page.
+
+The embedded layer (in-memory, no REDIS_URL) lives in one process and its queues belong to the
+event loop of the server that runs the consumers. Code publishing from another thread (a test,
+a management command, a WSGI-style worker thread) must hand the send to that loop rather than
+start its own, or the waiting consumer is never woken. So consumers register their loop
+(`register_loop`), and with no registered loop nobody can be listening in this process: the
+in-memory publish is then skipped entirely, which keeps publishing free when nobody streams.
+"""
+
+import asyncio
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import BaseChannelLayer, InMemoryChannelLayer, get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+#: How long a publish from a thread with its own event loop waits for the send.
+PUBLISH_TIMEOUT_SECONDS = 5
+_lock = threading.Lock()
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def register_loop() -> None:
+    """Called by a consumer from its event loop: in-memory events are delivered on it."""
+    global _loop  # noqa: PLW0603  # one loop per process serves the consumers
+    with _lock:
+        _loop = asyncio.get_running_loop()
+
+
+def listening() -> bool:
+    """Could anyone receive an event published now? False only for the embedded layer with no
+    stream ever opened in this process (checked first, so publishing costs nothing then)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    if isinstance(layer, InMemoryChannelLayer):
+        return _loop is not None and not _loop.is_closed()
+    return True
+
+
+def publish(groups: Sequence[str], message: Mapping[str, Any]) -> None:
+    """Send `message` (a dict with a `type`) to every group in `groups`."""
+    if not groups:
+        return
+    layer = get_channel_layer()
+    if layer is None or not listening():
+        return
+    try:
+        if isinstance(layer, InMemoryChannelLayer):
+            _publish_in_memory(layer, groups, dict(message))
+        elif _loop_running_here():
+            # async_to_sync refuses to run on a thread that has a loop (sync code called from
+            # async code, as Playwright's tests do): send from a thread of its own.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(async_to_sync(_send_all), layer, groups, dict(message)).result(
+                    timeout=PUBLISH_TIMEOUT_SECONDS
+                )
+        else:
+            async_to_sync(_send_all)(layer, groups, dict(message))
+    except Exception:  # a lost event must not break the write that caused it
+        logger.exception("realtime: publishing %s to %s failed", message.get("type"), groups)
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _publish_in_memory(
+    layer: InMemoryChannelLayer, groups: Sequence[str], message: dict[str, Any]
+) -> None:
+    loop = _loop
+    if loop is None or loop.is_closed():
+        return  # no consumer ever ran in this process: nobody to tell
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:  # already on the consumers' loop (an async caller)
+        loop.create_task(_send_all(layer, groups, message))
+        return
+    future = asyncio.run_coroutine_threadsafe(_send_all(layer, groups, message), loop)
+    future.add_done_callback(_log_failure)
+
+
+def _log_failure(future: "asyncio.Future[None] | Any") -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("realtime: in-memory publish failed", exc_info=future.exception())
+
+
+async def _send_all(
+    layer: BaseChannelLayer, groups: Sequence[str], message: dict[str, Any]
+) -> None:
+    for group in groups:
+        await layer.group_send(group, message)
