@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from hearth.moderation.defaults import PLACEHOLDERS
-from hearth.moderation.models import PolicyPage, PolicySlug, PolicyVersion
+from hearth.moderation.models import (
+    ModerationAction,
+    PolicyPage,
+    PolicySlug,
+    PolicyVersion,
+    Report,
+)
 from hearth.moderation.selectors import policy_body_get
 from hearth.moderation.services import MAX_POLICY_LENGTH, policy_update
 
@@ -144,3 +150,34 @@ class PolicyVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # stubs' 
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --- Reports and the audit log (read-only here; the work happens at /moderation/) ----------
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # stubs' generics
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(_ReadOnlyAdmin):
+    """The audit log: entries are only ever added, by the moderation services."""
+
+    list_display = ["created_at", "moderator_username", "kind", "account_username", "report"]
+    list_filter = ["kind", "category"]
+    search_fields = ["account_username", "moderator_username", "reason"]
+    readonly_fields = [field.name for field in ModerationAction._meta.fields]
+
+
+@admin.register(Report)
+class ReportAdmin(_ReadOnlyAdmin):
+    list_display = ["id", "target_username", "category", "status", "created_at"]
+    list_filter = ["status", "category"]
+    readonly_fields = [field.name for field in Report._meta.fields]

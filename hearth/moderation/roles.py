@@ -1,0 +1,35 @@
+"""Who may moderate. A role, not "staff": members of the Moderators group (or anyone given the
+`moderation.moderate` permission) handle reports and act on accounts; admins (superusers) have
+every permission, so they are moderators too, and alone may place legal holds, export data for
+a lawful request, delete an account's data and read the audit log."""
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+
+from hearth.accounts.models import User
+
+MODERATORS_GROUP = "Moderators"
+MODERATE_PERMISSION = "moderation.moderate"
+
+
+def is_moderator(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))
+
+
+def is_admin(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def moderator_grant(*, user: User) -> None:
+    """Make `user` a moderator: a member of the Moderators group. A migration makes the group;
+    should it have gone (deleted in the admin, or a test database flushed), it is made again,
+    with its permission."""
+    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    if created:
+        app_label, codename = MODERATE_PERMISSION.split(".")
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    user.groups.add(group)
+    # has_perm caches the member's permissions on the object; forget them.
+    for cache_name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache_name, None)
