@@ -1,1 +1,6 @@
-pytest_plugins = ["hearth.testing.fixtures", "hearth.testing.browser"]
+pytest_plugins = [
+    "hearth.testing.fixtures",
+    "hearth.testing.browser",
+    "hearth.testing.live",
+    "hearth.testing.s3",
+]

@@ -7,10 +7,13 @@ configuration table; `#:` marks the ones an operator sets.
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
+
+from hearth.core.ratelimit import parse_overrides as parse_rate_overrides
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,10 +88,14 @@ INSTALLED_APPS = [
     "hearth.media",
     "hearth.timelines",
     "hearth.notifications",
+    "hearth.search",
+    "hearth.messaging",
     "hearth.moderation",
     "hearth.web",
     "hearth.demo",
     "hearth.api",
+    "channels",
+    "hearth.realtime",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +115,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "hearth.web.middleware.SessionActivityMiddleware",
     "hearth.web.middleware.DeletionScheduledMiddleware",
+    "hearth.web.middleware.SuspendedMiddleware",
+    "hearth.web.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -187,6 +196,28 @@ else:
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# --- Realtime (streaming API) ---------------------------------------------------------------------
+# The channel layer carries stream events between processes: Redis when REDIS_URL is set; else
+# in-memory, which reaches only streams served by the same process (docs/subsystems/realtime.md).
+CHANNEL_LAYERS: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hearth-realtime"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+#: Where clients open the streaming API, e.g. wss://streaming.example.org, advertised by the
+#: instance endpoints. Unset: the host the client asked (one server serves both).
+HEARTH_STREAMING_URL = env.str("HEARTH_STREAMING_URL", default="")
+if HEARTH_STREAMING_URL and not HEARTH_STREAMING_URL.startswith(("wss://", "ws://")):
+    raise ImproperlyConfigured("HEARTH_STREAMING_URL must start with wss:// (or ws://).")
+#: Seconds between re-checks of an open stream's token (expired, member suspended); a revoked
+#: token closes its streams at once where the channel layer reaches them.
+HEARTH_STREAMING_RECHECK_SECONDS = env.float("HEARTH_STREAMING_RECHECK_SECONDS", default=5.0)
+
 # --- Background jobs ------------------------------------------------------------------------------
 #: Celery broker, e.g. redis://127.0.0.1:6379/1 or amqp://guest:guest@127.0.0.1//. Unset: inline.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -262,7 +293,10 @@ elif MEDIA_STORAGE == "s3":
         raise ImproperlyConfigured(f"MEDIA_STORAGE=s3 needs {', '.join(_missing)} to be set.")
     if HEARTH_MEDIA_URL and not HEARTH_MEDIA_URL.startswith(("https://", "http://")):
         raise ImproperlyConfigured("HEARTH_MEDIA_URL must start with https:// (or http://).")
-    AWS_S3_FILE_OVERWRITE = False
+    # Every stored name is random (128 bits for photos), so there is nothing to overwrite; False
+    # would cost a HEAD request per file, and on AWS a key policy without s3:ListBucket answers
+    # that HEAD with 403, failing every upload.
+    AWS_S3_FILE_OVERWRITE = True
     AWS_QUERYSTRING_AUTH = False  # processed media have unguessable names and are public
     AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
     # django-storages builds URLs as https://<custom domain>/<name>; it wants the domain only.
@@ -385,6 +419,27 @@ HEARTH_FEED_ACTIVE_DAYS = env.int("HEARTH_FEED_ACTIVE_DAYS", default=30)
 HEARTH_FANOUT_MAX_FOLLOWERS = env.int("HEARTH_FANOUT_MAX_FOLLOWERS", default=10_000)
 # Prefix of the home feeds' Redis keys (tests give each run its own).
 HEARTH_FEED_KEY_PREFIX = ""
+
+# --- Abuse limits and sign-up (docs/subsystems/abuse.md) ------------------------------------------
+#: Rate limits over the defaults in hearth/core/ratelimit.py, as "action.scope=count/period"
+#: pairs, e.g. "post.new_account=10/h,signup.ip=3/h". Counters live in the cache (Redis at scale).
+HEARTH_RATE_LIMITS = parse_rate_overrides(env.str("HEARTH_RATE_LIMITS", default=""))
+#: Turn every Hearth rate limit off (allauth's own limits are ACCOUNT_RATE_LIMITS).
+HEARTH_RATE_LIMITS_ENABLED = env.bool("HEARTH_RATE_LIMITS_ENABLED", default=True)
+#: Failed logins allowed for one name from one address before it is locked out; the lock
+#: starts at HEARTH_LOGIN_LOCKOUT_SECONDS and doubles with each further failure up to the max.
+HEARTH_LOGIN_LOCKOUT_ATTEMPTS = env.int("HEARTH_LOGIN_LOCKOUT_ATTEMPTS", default=5)
+HEARTH_LOGIN_LOCKOUT_SECONDS = env.int("HEARTH_LOGIN_LOCKOUT_SECONDS", default=60)
+HEARTH_LOGIN_LOCKOUT_MAX_SECONDS = env.int("HEARTH_LOGIN_LOCKOUT_MAX_SECONDS", default=3600)
+#: Reverse proxies in front of Hearth that append to X-Forwarded-For (0: use the peer address).
+#: Rate limits count per client address, so set this behind nginx or a load balancer.
+HEARTH_TRUSTED_PROXY_COUNT = env.int("HEARTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = HEARTH_TRUSTED_PROXY_COUNT
+# allauth keeps its limits on password resets, email confirmation and plain request floods;
+# failed logins are Hearth's (a lock-out with back-off, answered with a 429 and Retry-After).
+ACCOUNT_RATE_LIMITS: dict[str, str | None] | bool = {"login_failed": None}
+#: Sign-up mode until an admin changes it on the site: open, approval, invite or closed.
+HEARTH_SIGNUP_MODE = env.str("HEARTH_SIGNUP_MODE", default="open")
 
 # --- Client API and OAuth -------------------------------------------------------------------------
 #: Let apps log in with a username (or email) and password (`toot login_cli`, scripts). The

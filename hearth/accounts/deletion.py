@@ -58,10 +58,15 @@ def account_deletion_cancel(*, user: User) -> None:
 def account_erase(*, user_id: int) -> bool:
     """Erase a member for real: user, account, email addresses, exports, sessions and files.
 
-    Returns False when there was no such user (erasing twice is harmless).
+    Returns False when there was no such user (erasing twice is harmless), or when the account
+    is under legal hold (nothing is erased then).
     """
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
+        return False
+    if Account.objects.filter(user=user, legal_hold_at__isnull=False).exists():
+        # Preserved for a lawful request (hearth.moderation): erased once the hold is released.
+        logger.info("user %s is under legal hold; not erased", user_id)
         return False
     for eraser in ACCOUNT_ERASERS:
         eraser(user)

@@ -3,6 +3,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,11 +14,13 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 
 from hearth.accounts import images
+from hearth.accounts.adapters import signup_gate_for
 from hearth.accounts.images import ImageSpec, ProcessedImage
 from hearth.accounts.models import Account, User
 from hearth.accounts.models.account import MAX_PROFILE_LINKS, ProfileLink
 from hearth.accounts.models.user import Theme, Visibility
 from hearth.accounts.services import POSTING_LANGUAGES
+from hearth.accounts.signups import REASON_MAX_LENGTH, signup_gate
 
 
 def _terms_label() -> str:
@@ -38,6 +41,26 @@ class SignupExtraForm(forms.Form):
         required=True,
         error_messages={"required": "You need to accept the terms to join."},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # allauth builds this form without the request; its context holds it (the invite a
+        # visitor arrived with lets them skip approval, so the question depends on it).
+        request = context.request
+        self.gate = signup_gate_for(request) if request is not None else signup_gate()
+        if self.gate.needs_approval:
+            self.fields["reason"] = forms.CharField(
+                label="Why do you want to join?",
+                max_length=REASON_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text="New accounts here are approved by the admins. A few words about you "
+                "and what brings you help them decide.",
+                error_messages={
+                    "required": "Tell the admins why you want to join.",
+                    "max_length": "Keep it to %(limit_value)d characters "
+                    "(this has %(show_value)d).",
+                },
+            )
 
     def signup(self, request: HttpRequest, user: User) -> None:
         """allauth calls this after the user is saved; the Account is made by the adapter."""

@@ -11,15 +11,16 @@ def account_list_visible(*, viewer: User | AnonymousUser | None) -> QuerySet[Acc
     """Accounts that can be shown to `viewer`, with their user loaded.
 
     Hidden from everyone, their owner included: accounts whose member asked for deletion (they
-    stay hidden through the grace period, so "deleted" looks deleted at once) and accounts whose
-    login was deactivated (`is_active=False`, how an operator suspends someone until moderation
-    has its own states). Accounts without a user stay visible. `viewer` is where blocks will
-    apply once they exist.
+    stay hidden through the grace period, so "deleted" looks deleted at once), accounts whose
+    login was deactivated (`is_active=False`) and accounts suspended by the moderators
+    (`suspended_at`, set by hearth.moderation). Accounts without a user stay visible. `viewer`
+    is where blocks will apply once they exist.
     """
     return (
         Account.objects.select_related("user")
         .exclude(user__deletion_scheduled_at__isnull=False)
         .exclude(user__is_active=False)
+        .exclude(suspended_at__isnull=False)
     )
 
 

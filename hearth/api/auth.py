@@ -82,6 +82,9 @@ def resolve_token(raw: str) -> Caller | None:
     if user is not None:
         if not user.is_active or user.deletion_scheduled_at is not None:
             return None
+        suspended = getattr(user, "account", None) and user.account.suspended_at is not None
+        if suspended:  # by the moderators: their apps are shut out until it is lifted
+            return None
         if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not token.email_confirmed:
             # Registered through the API but not confirmed yet: as on the website, no entry.
             raise ApiError(403, "Your login is missing a confirmed e-mail address")

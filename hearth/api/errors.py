@@ -10,7 +10,7 @@ itself and none answers 500 for bad input.
 | token without the scope the endpoint needs | 403 |
 | Http404, or anything the caller may not see | 404 |
 | Django or pydantic validation errors | 422, naming each field |
-| rate limited | 429 |
+| rate limited (RateLimited from hearth.core.ratelimit) | 429, with Retry-After and X-RateLimit-* |
 """
 
 import logging
@@ -24,6 +24,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from hearth.core.ratelimit import RateLimited
 from hearth.graph.errors import (
     BlockedError,
     FollowRequestNotFoundError,
@@ -48,11 +49,13 @@ class ApiError(Exception):
         message: str,
         *,
         details: Mapping[str, Sequence[str]] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.details = details
+        self.headers = dict(headers or {})
 
 
 def validation_error(errors: Mapping[str, Sequence[str]]) -> ApiError:
@@ -119,6 +122,12 @@ def as_api_error(exc: Exception) -> ApiError | None:
             return ApiError(401, INVALID_TOKEN)
         case Throttled():
             return ApiError(429, "Too many requests")
+        case RateLimited():
+            return ApiError(
+                429,
+                f"Too many requests: try again in {exc.retry_after} seconds.",
+                headers=exc.headers(),
+            )
         case NinjaValidationError():
             return validation_error(_pydantic_fields(exc.errors))
         case HttpError():
@@ -145,7 +154,10 @@ def install_exception_handlers(api: NinjaAPI) -> None:
             # A bug, not bad input: log it and still answer in the client's format.
             logger.exception("Unhandled error in %s %s", request.method, request.path)
             error = ApiError(500, "The server hit an error; it has been logged.")
-        return api.create_response(request, error_body(error), status=error.status)
+        response = api.create_response(request, error_body(error), status=error.status)
+        for header, value in error.headers.items():
+            response[header] = value
+        return response
 
     # ninja picks the handler registered for the closest class in the exception's MRO and
     # registers its own for some of these, so each one is claimed here explicitly.
@@ -154,6 +166,7 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         ApiError,
         AuthenticationError,
         Throttled,
+        RateLimited,
         NinjaValidationError,
         HttpError,
         DjangoValidationError,

@@ -12,13 +12,14 @@ not the account's: clients only ever follow the Link, so the cursor's meaning is
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from django.db.models import F, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from hearth.core.pagination import Page, paginate
+from hearth.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate
+from hearth.timelines.selectors import Cursor as TimelineCursor
 
 M = TypeVar("M", bound=Model)
 
@@ -40,8 +41,24 @@ def cursor(request: HttpRequest) -> Cursor:
     )
 
 
-def page_of(queryset: QuerySet[M], request: HttpRequest, *, key: str = "id") -> Page[M]:
-    """One page of `queryset` for the request's cursors, ordered by the integer column `key`."""
+def timeline_cursor(request: HttpRequest) -> TimelineCursor:
+    """The request's cursors for hearth.timelines.selectors (junk values are ignored there)."""
+    found = cursor(request)
+    return TimelineCursor(
+        max_id=found.max_id, min_id=found.min_id, since_id=found.since_id, limit=found.limit
+    )
+
+
+def page_of(
+    queryset: QuerySet[M],
+    request: HttpRequest,
+    *,
+    key: str = "id",
+    default_limit: int = DEFAULT_LIMIT,
+    max_limit: int = MAX_LIMIT,
+) -> Page[M]:
+    """One page of `queryset` for the request's cursors, ordered by the integer column `key`;
+    `limit` defaults to `default_limit` and is clamped to 1..`max_limit`."""
     found = cursor(request)
     return paginate(
         queryset,
@@ -50,6 +67,8 @@ def page_of(queryset: QuerySet[M], request: HttpRequest, *, key: str = "id") -> 
         since_id=found.since_id,
         limit=found.limit,
         key=key,
+        default_limit=default_limit,
+        max_limit=max_limit,
     )
 
 
@@ -78,7 +97,17 @@ def link_header(
     return ", ".join(links) or None
 
 
-def set_link(response: HttpResponse, request: HttpRequest, page: "Page[M] | PageIds[M]") -> None:
+class Paged(Protocol):
+    """Anything with a page's cursors: Page, PageIds, hearth.timelines' TimelinePage."""
+
+    @property
+    def next_max_id(self) -> int | None: ...
+
+    @property
+    def prev_min_id(self) -> int | None: ...
+
+
+def set_link(response: HttpResponse, request: HttpRequest, page: Paged) -> None:
     header = link_header(request, next_max_id=page.next_max_id, prev_min_id=page.prev_min_id)
     if header:
         response["Link"] = header

@@ -42,9 +42,13 @@ def paginate(
     since_id: int | str | None = None,
     limit: int | str | None = None,
     key: str = "id",
+    default_limit: int = DEFAULT_LIMIT,
+    max_limit: int = MAX_LIMIT,
 ) -> Page[M]:
-    """One page of `queryset` (any order; it is re-ordered by `key`, an integer column)."""
-    size = _limit(limit)
+    """One page of `queryset` (any order; it is re-ordered by `key`, an integer column).
+    `default_limit` and `max_limit` are for lists Mastodon sizes differently (notifications:
+    40, at most 80)."""
+    size = _limit(limit, default_limit, max_limit)
     upper, lower_min, lower_since = _id(max_id), _id(min_id), _id(since_id)
     if upper is not None:
         queryset = queryset.filter(**{f"{key}__lt": upper})
@@ -71,9 +75,9 @@ def _id(value: int | str | None) -> int | None:
     return number
 
 
-def _limit(value: int | str | None) -> int:
+def _limit(value: int | str | None, default: int, maximum: int) -> int:
     try:
-        number = int(value) if value is not None else DEFAULT_LIMIT
+        number = int(value) if value is not None else default
     except (TypeError, ValueError):
-        return DEFAULT_LIMIT
-    return max(1, min(MAX_LIMIT, number))
+        return default
+    return max(1, min(maximum, number))

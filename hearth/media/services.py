@@ -293,5 +293,8 @@ def _files_delete(names: Sequence[str], storage: Storage | None = None) -> None:
     for name in names:
         try:
             target.delete(name)
-        except OSError:  # already gone, or the storage hiccuped: the purge can't retry a file
+        # Already gone, or the storage hiccuped: the purge can't retry a file. Not only OSError:
+        # S3 (boto) raises its own errors (unreachable, access denied), and this runs after the
+        # commit, where an exception would turn a deletion that happened into a 500.
+        except Exception:
             logger.warning("Could not delete media file %s", name, exc_info=True)

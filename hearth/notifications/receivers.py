@@ -2,10 +2,10 @@
 transaction commits (STYLE.md §3, §8). Connected by NotificationsConfig.ready().
 
 No receiver for `post_deleted`: a notification's post is a cascading foreign key, so deleting
-the post deletes its notifications in the same transaction. No receiver for un-liking or
-un-reposting either: posts sends no signal for them, and the selectors hide a notification
-whose like or repost is gone. `unfollowed` changes nothing here (a "followed you" stays, as on
-Mastodon).
+the post deletes its notifications in the same transaction. Un-liking and un-reposting
+remove the like's or repost's notification (`unfavourited`, `unreblogged`), as Mastodon does;
+until that task runs, the selectors already hide it. `unfollowed` changes nothing here (a
+"followed you" stays, as on Mastodon).
 """
 
 from functools import partial
@@ -15,6 +15,8 @@ from django.db import transaction
 
 from hearth.graph import signals as graph_signals
 from hearth.notifications.tasks import (
+    notification_remove_unfavourited_task,
+    notification_remove_unreblogged_task,
     notifications_remove_between_task,
     notify_favourited_task,
     notify_follow_requested_task,
@@ -33,6 +35,8 @@ def connect() -> None:
     posts_signals.post_edited.connect(on_post_edited, dispatch_uid=f"{_UID}.post_edited")
     posts_signals.favourited.connect(on_favourited, dispatch_uid=f"{_UID}.favourited")
     posts_signals.reblogged.connect(on_reblogged, dispatch_uid=f"{_UID}.reblogged")
+    posts_signals.unfavourited.connect(on_unfavourited, dispatch_uid=f"{_UID}.unfavourited")
+    posts_signals.unreblogged.connect(on_unreblogged, dispatch_uid=f"{_UID}.unreblogged")
     graph_signals.followed.connect(on_followed, dispatch_uid=f"{_UID}.followed")
     graph_signals.follow_requested.connect(
         on_follow_requested, dispatch_uid=f"{_UID}.follow_requested"
@@ -54,6 +58,16 @@ def on_favourited(sender: Any, *, post_id: int, account_id: int, **kwargs: Any) 
 
 def on_reblogged(sender: Any, *, original_id: int, account_id: int, **kwargs: Any) -> None:
     transaction.on_commit(partial(notify_reblogged_task.delay, original_id, account_id))
+
+
+def on_unfavourited(sender: Any, *, post_id: int, account_id: int, **kwargs: Any) -> None:
+    transaction.on_commit(partial(notification_remove_unfavourited_task.delay, post_id, account_id))
+
+
+def on_unreblogged(sender: Any, *, original_id: int, account_id: int, **kwargs: Any) -> None:
+    transaction.on_commit(
+        partial(notification_remove_unreblogged_task.delay, original_id, account_id)
+    )
 
 
 def on_followed(sender: Any, *, follower_id: int, target_id: int, **kwargs: Any) -> None:

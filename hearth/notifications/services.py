@@ -25,6 +25,7 @@ from hearth.accounts.models import Account
 from hearth.core.ids import new_id
 from hearth.graph.models import Follow, Mute
 from hearth.graph.selectors import is_blocked_between
+from hearth.notifications import signals
 from hearth.notifications.models import (
     Notification,
     NotificationMarker,
@@ -157,6 +158,31 @@ def notifications_remove_between(*, account_id: int, target_id: int) -> int:
     return deleted
 
 
+@transaction.atomic
+def notification_remove_unfavourited(*, post_id: int, account_id: int) -> int:
+    """After a like is taken back: remove its notification (Mastodon's `dependent: :destroy`),
+    unless the like stands again by the time this runs (a quick un-like and like must keep
+    the one notification). Returns how many were removed."""
+    if Favourite.objects.filter(account_id=account_id, post_id=post_id).exists():
+        return 0
+    deleted, _ = Notification.objects.filter(
+        type=NotificationType.FAVOURITE, actor_id=account_id, post_id=post_id
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
+def notification_remove_unreblogged(*, original_id: int, account_id: int) -> int:
+    """After a repost is taken back (or deleted): remove its notification, unless the account
+    reposted the post again meanwhile. Returns how many were removed."""
+    if Post.objects.filter(author_id=account_id, reblog_of_id=original_id).exists():
+        return 0
+    deleted, _ = Notification.objects.filter(
+        type=NotificationType.REBLOG, actor_id=account_id, post_id=original_id
+    ).delete()
+    return deleted
+
+
 def _pair(a_id: int, b_id: int) -> tuple[Account | None, Account | None]:
     found = Account.objects.in_bulk([a_id, b_id])
     return found.get(a_id), found.get(b_id)
@@ -171,9 +197,15 @@ def _notify(
     """Make the notification unless a rule says not to; the existing one if it was made."""
     if not _wanted(recipient=recipient, kind=kind, actor=actor, post=post):
         return None
-    notification, _ = Notification.objects.get_or_create(
+    notification, created = Notification.objects.get_or_create(
         recipient=recipient, type=kind, actor=actor, post=post
     )
+    if created:
+        signals.send_on_commit(
+            signals.notification_created,
+            notification_id=notification.pk,
+            recipient_id=recipient.pk,
+        )
     return notification
 
 
@@ -219,15 +251,48 @@ def notifications_mark_read(*, account: Account, up_to: int | None = None) -> No
 
 
 @transaction.atomic
+def notification_dismiss(*, account: Account, notification_id: int) -> bool:
+    """Delete one of `account`'s notifications (the client API's dismiss); False if it has no
+    such notification."""
+    deleted, _ = Notification.objects.filter(recipient=account, pk=notification_id).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def notifications_clear(*, account: Account) -> int:
+    """Delete all of `account`'s notifications (the client API's clear). Returns how many."""
+    deleted, _ = Notification.objects.filter(recipient=account).delete()
+    return deleted
+
+
+@transaction.atomic
 def notification_preferences_update(
     *, account: Account, only_from_following: bool, enabled: Iterable[str]
 ) -> NotificationPreference:
     """Save which kinds `account` wants (`enabled`, NotificationType values; the others are
     turned off) and whether only people it follows may notify it."""
     wanted = set(enabled)
-    values: dict[str, bool] = {kind: kind in wanted for kind in NotificationType.values}
+    values: dict[str, bool] = {
+        kind: kind in wanted
+        for kind in NotificationType.values
+        if kind != NotificationType.MODERATION  # always on: no column
+    }
     values["only_from_following"] = only_from_following
     preference, _ = NotificationPreference.objects.update_or_create(
         account=account, defaults=values
     )
     return preference
+
+
+@transaction.atomic
+def notify_moderation(*, recipient: Account, message: str, url: str = "") -> Notification:
+    """A message from the server's moderators (hearth.moderation: a report handled, a post
+    removed). Always delivered, whatever the preferences; the actor is the recipient itself,
+    so no moderator is named."""
+    return Notification.objects.create(
+        recipient=recipient,
+        type=NotificationType.MODERATION,
+        actor=recipient,
+        message=message,
+        url=url,
+    )

@@ -39,3 +39,13 @@ def notify_follow_requested_task(follower_id: int, target_id: int) -> None:
 @shared_task
 def notifications_remove_between_task(account_id: int, target_id: int) -> None:
     services.notifications_remove_between(account_id=account_id, target_id=target_id)
+
+
+@shared_task
+def notification_remove_unfavourited_task(post_id: int, account_id: int) -> None:
+    services.notification_remove_unfavourited(post_id=post_id, account_id=account_id)
+
+
+@shared_task
+def notification_remove_unreblogged_task(original_id: int, account_id: int) -> None:
+    services.notification_remove_unreblogged(original_id=original_id, account_id=account_id)

@@ -19,6 +19,10 @@ The rules, for a `viewer` (an Account, or None for someone logged out):
    a mention does not widen a followers-only post's audience.
 4. A repost is visible when the repost itself and the post it reposts are both visible by the
    rules above (a repost of a post from someone who blocks you stays hidden).
+5. Moderation (hearth.moderation sets the states): a post a moderator removed is seen by
+   nobody; a post held for review only by its author. A limited author's public and unlisted
+   posts reach only the author and its followers (and stay out of the public and hashtag
+   timelines). A suspended author is hidden by rule 1.
 
 Mutes hide nothing here: they filter feeds (hearth.graph.selectors.muted_account_ids), and
 `hydrate` reports them, but a muted account's post is still reachable by its link.
@@ -29,7 +33,7 @@ Every rule is a subquery (EXISTS) on the one query, so a page of any list is sti
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import (
@@ -63,6 +67,7 @@ MAX_ANCESTORS = 100
 MAX_DESCENDANT_DEPTH = 100
 MAX_DESCENDANTS = 500
 _LARGEST_ID = 2**63 - 1
+_R = TypeVar("_R", Bookmark, Favourite)
 
 
 # --- The visibility layer ------------------------------------------------------------------
@@ -80,9 +85,12 @@ def posts_visible_to(viewer: Account | None) -> QuerySet[Post]:
 
 def _readable(viewer: Account | None) -> Q:
     """Rules 1-3 for the row being filtered (not the post a repost points at)."""
-    author_shown = Exists(account_list_visible(viewer=None).filter(pk=OuterRef("author_id")))
+    shown = account_list_visible(viewer=None).filter(pk=OuterRef("author_id"))
+    author_shown = Exists(shown)
+    # Rule 5: an author not limited by the moderators reaches beyond its followers.
+    author_open = Exists(shown.filter(limited_at__isnull=True))
     if viewer is None:
-        return Q(author_shown, visibility__in=OPEN_VISIBILITIES)
+        return Q(author_open, visibility__in=OPEN_VISIBILITIES, review_state="")
     blocked = Exists(
         Block.objects.filter(
             Q(account=viewer, target=OuterRef("author_id"))
@@ -92,12 +100,13 @@ def _readable(viewer: Account | None) -> Q:
     following = Exists(Follow.objects.filter(follower=viewer, target=OuterRef("author_id")))
     mentioned = Exists(Mention.objects.filter(post=OuterRef("pk"), account=viewer))
     audience = (
-        Q(visibility__in=OPEN_VISIBILITIES)
+        Q(Q(author_open) | Q(following), visibility__in=OPEN_VISIBILITIES)
         | Q(author=viewer)
         | Q(following, visibility=Visibility.PRIVATE)
         | Q(mentioned, visibility=Visibility.DIRECT)
     )
-    return Q(author_shown) & ~Q(blocked) & audience
+    moderated = Q(review_state="") | Q(author=viewer, review_state="held")
+    return Q(author_shown) & ~Q(blocked) & audience & moderated
 
 
 def can_see(viewer: Account | None, post: Post) -> bool:
@@ -371,33 +380,56 @@ def _not_replying_to_others() -> Q:
     )
 
 
-def public_posts(viewer: Account | None) -> QuerySet[Post]:
+def public_posts(viewer: Account | None, *, only_media: bool = False) -> QuerySet[Post]:
     """The public timeline: public posts (not unlisted), without reposts or replies to others.
-    Every account is local until federation exists."""
-    return _listed(viewer).filter(
-        _not_replying_to_others(), visibility=Visibility.PUBLIC, reblog_of__isnull=True
-    )
-
-
-def hashtag_posts(viewer: Account | None, name: str) -> QuerySet[Post]:
-    """Public posts tagged #name (any letter case; a leading # is ignored), without reposts."""
-    name = name.removeprefix("#")
-    tag = Hashtag.objects.annotate(lower=Lower("name")).filter(lower=Lower(Value(name)))
-    return _listed(viewer).filter(
-        hashtag_links__hashtag__in=tag.values("pk"),
+    Every account is local until federation exists. `only_media`: only posts with a photo."""
+    posts = _listed(viewer).filter(
+        _not_replying_to_others(),
         visibility=Visibility.PUBLIC,
         reblog_of__isnull=True,
+        author__limited_at__isnull=True,  # rule 5: limited accounts stay out
     )
+    return posts.filter(has_media(OuterRef("pk"))) if only_media else posts
+
+
+def hashtag_posts(viewer: Account | None, name: str, *, only_media: bool = False) -> QuerySet[Post]:
+    """Public posts tagged #name (any letter case; a leading # is ignored), without reposts.
+    `only_media`: only posts with a photo."""
+    posts = _listed(viewer).filter(
+        hashtag_links__hashtag__in=_hashtag_ids(name),
+        visibility=Visibility.PUBLIC,
+        reblog_of__isnull=True,
+        author__limited_at__isnull=True,  # rule 5: limited accounts stay out
+    )
+    return posts.filter(has_media(OuterRef("pk"))) if only_media else posts
+
+
+def _hashtag_ids(name: str) -> QuerySet[Hashtag, int]:
+    """The id of hashtag `name` (any letter case; a leading # is ignored), as a subquery."""
+    name = name.removeprefix("#")
+    tag = Hashtag.objects.annotate(lower=Lower("name")).filter(lower=Lower(Value(name)))
+    return tag.values_list("pk", flat=True)
 
 
 def account_posts(
-    viewer: Account | None, account: Account, *, with_replies: bool, only_media: bool = False
+    viewer: Account | None,
+    account: Account,
+    *,
+    with_replies: bool,
+    only_media: bool = False,
+    with_reposts: bool = True,
+    tagged: str | None = None,
 ) -> QuerySet[Post]:
     """`account`'s posts and reposts that `viewer` may see, except direct posts (those are
     conversations, not profile content, as on Mastodon). Without `with_replies`, replies to
     other people are left out (replies in one's own thread stay). `only_media`: only their own
-    posts (no reposts) with a photo, replies included (the profile's Media tab)."""
+    posts (no reposts) with a photo, replies included (the profile's Media tab). Without
+    `with_reposts`, no reposts; `tagged`: only their own posts using that hashtag."""
     posts = _listed(viewer).filter(author=account).exclude(visibility=Visibility.DIRECT)
+    if not with_reposts:
+        posts = posts.filter(reblog_of__isnull=True)
+    if tagged is not None:
+        posts = posts.filter(hashtag_links__hashtag__in=_hashtag_ids(tagged))
     if only_media:
         return posts.filter(has_media(OuterRef("pk")), reblog_of__isnull=True)
     if not with_replies:
@@ -424,6 +456,25 @@ def favourited_posts(viewer: Account) -> QuerySet[Post]:
     )
 
 
+def bookmarks_of(viewer: Account) -> QuerySet[Bookmark]:
+    """The viewer's bookmarks of posts they may still see, with the posts (POST_RELATED)
+    loaded, newest bookmark first: the API pages these by the bookmark's id."""
+    return _relation_rows(Bookmark.objects.filter(account=viewer), viewer)
+
+
+def favourites_of(viewer: Account) -> QuerySet[Favourite]:
+    """The viewer's likes of posts they may still see, as bookmarks_of."""
+    return _relation_rows(Favourite.objects.filter(account=viewer), viewer)
+
+
+def _relation_rows(rows: QuerySet[_R], viewer: Account) -> QuerySet[_R]:
+    return (
+        rows.filter(post__in=posts_visible_to(viewer).order_by().values("pk"))
+        .select_related("post", *(f"post__{name}" for name in POST_RELATED))
+        .order_by("-id")
+    )
+
+
 def post_edits(viewer: Account | None, post: Post) -> QuerySet[PostEdit]:
     """The earlier versions of `post`, oldest first (the current one is the post itself); none
     if the viewer may not see the post."""
@@ -437,3 +488,39 @@ def posts_by_ids(viewer: Account | None, ids: Sequence[int]) -> list[Post]:
     ids). One query."""
     loaded = _listed(viewer).in_bulk(list(ids))
     return [loaded[pk] for pk in ids if pk in loaded]
+
+
+# --- Who interacted --------------------------------------------------------------------------
+
+
+def post_favourited_by(viewer: Account | None, post: Post) -> QuerySet[Account]:
+    """Who liked `post` (the original, for a repost), most recent like first; page by
+    `favourites__id`. Only accounts that can be shown, none across a block with the viewer,
+    and nobody at all if the viewer may not see the post."""
+    original = post.reblog_of if post.reblog_of is not None else post
+    if not can_see(viewer, original):
+        return Account.objects.none()
+    accounts = _shown_to(viewer).filter(favourites__post=original)
+    return accounts.order_by("-favourites__id")
+
+
+def post_reblogged_by(viewer: Account | None, post: Post) -> QuerySet[Account]:
+    """Who reposted `post` (the original, for a repost), most recent first; page by
+    `posts__id`. The same rules as post_favourited_by."""
+    original = post.reblog_of if post.reblog_of is not None else post
+    if not can_see(viewer, original):
+        return Account.objects.none()
+    return _shown_to(viewer).filter(posts__reblog_of=original).order_by("-posts__id")
+
+
+def _shown_to(viewer: Account | None) -> QuerySet[Account]:
+    accounts = account_list_visible(viewer=None)
+    if viewer is None:
+        return accounts
+    return accounts.exclude(
+        Exists(
+            Block.objects.filter(
+                Q(account=viewer, target=OuterRef("pk")) | Q(account=OuterRef("pk"), target=viewer)
+            )
+        )
+    )

@@ -198,6 +198,7 @@ def unfavourite(*, actor: Account, post: Post) -> None:
         Post.objects.filter(pk=original.pk).update(
             favourites_count=Greatest(F("favourites_count") - 1, 0)
         )
+        signals.send_on_commit(signals.unfavourited, post_id=original.pk, account_id=actor.pk)
 
 
 @transaction.atomic
@@ -448,3 +449,10 @@ def _delete(post: Post) -> None:
     post.delete()
     for pk, author_id in deleted:
         signals.send_on_commit(signals.post_deleted, post_id=pk, author_id=author_id)
+    if post.reblog_of_id is not None:
+        signals.send_on_commit(
+            signals.unreblogged,
+            reblog_id=deleted[0][0],  # post.pk is None after delete()
+            original_id=post.reblog_of_id,
+            account_id=post.author_id,
+        )

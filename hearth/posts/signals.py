@@ -11,6 +11,9 @@ Every signal's sender is Post; the arguments are ids, never model instances:
   for each repost removed with the post it reposted.
 - `favourited(post_id, account_id)`: `account_id` liked `post_id` (not sent when already liked).
 - `reblogged(reblog_id, original_id, account_id)`: `account_id` reposted `original_id`.
+- `unfavourited(post_id, account_id)`: `account_id` took back their like of `post_id`.
+- `unreblogged(reblog_id, original_id, account_id)`: the repost `reblog_id` is gone (taken
+  back or deleted; not sent for reposts removed with their original), after `post_deleted`.
 
 One signal is different: `post_created_in_transaction(post_id)` is sent synchronously, *inside*
 the transaction that creates a post or a repost, for receivers that must commit their own rows
@@ -34,6 +37,8 @@ post_edited = Signal()
 post_deleted = Signal()
 favourited = Signal()
 reblogged = Signal()
+unfavourited = Signal()
+unreblogged = Signal()
 post_created_in_transaction = Signal()
 
 

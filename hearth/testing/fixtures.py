@@ -1,6 +1,8 @@
 """Shared actors for tests: members made through the real services, and logged-in clients."""
 
 import itertools
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -55,3 +57,17 @@ def admin_user(db: None) -> User:
 def client_with_user(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def rate_limits(settings: Any) -> Iterator[Any]:
+    """Hearth's rate limits switched on (the test settings keep them off), on a clean cache:
+    the real cache of the lane, in-process on SQLite and Redis on PostgreSQL. Yields the
+    settings, so a test can tighten `settings.HEARTH_RATE_LIMITS`."""
+    from django.core.cache import cache
+
+    settings.HEARTH_RATE_LIMITS_ENABLED = True
+    settings.HEARTH_RATE_LIMITS = {}
+    cache.clear()
+    yield settings
+    cache.clear()

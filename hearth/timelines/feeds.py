@@ -43,6 +43,9 @@ CursorValue = int | str | None
 _LARGEST_ID = 2**63 - 1
 #: How long the list of accounts above the fan-out threshold is cached, in seconds.
 BIG_ACCOUNTS_TTL = 60
+#: Up to this many pending fan-out jobs are read into the home query as a list of ids; a
+#: larger backlog (the workers are behind) is left to a subquery.
+PENDING_LOOKUP_MAX = 200
 _BIG_ACCOUNTS_KEY = "timelines:big-accounts"
 
 
@@ -344,11 +347,25 @@ def home_feed_ids(
 
 
 def _read_time_ids(account_id: int, bounds: Bounds) -> list[int]:
-    """Posts of the account's feed that fan-out did not (or not yet) deliver. One query."""
-    undelivered = Q(
-        pk__in=FanoutJob.objects.filter(state=FanoutJob.State.PENDING).values("post_id")
+    """Posts of the account's feed that fan-out did not (or not yet) deliver.
+
+    The common case costs one look at the outbox's partial index (a handful of pending rows)
+    and nothing else: with no pending job and no large account on the server, nothing can be
+    missing from the store. Otherwise one more query, narrowed to those posts and authors.
+    """
+    pending = list(
+        FanoutJob.objects.filter(state=FanoutJob.State.PENDING).values_list("post_id", flat=True)[
+            : PENDING_LOOKUP_MAX + 1
+        ]
     )
     big = big_account_ids()
+    if not pending and not big:
+        return []
+    undelivered = Q(pk__in=pending)
+    if len(pending) > PENDING_LOOKUP_MAX:  # a backlog: let the database look them up
+        undelivered = Q(
+            pk__in=FanoutJob.objects.filter(state=FanoutJob.State.PENDING).values("post_id")
+        )
     if big:
         undelivered |= Q(author_id__in=big)
     posts = PullFeedStore().feed(account_id, apply_mutes=False).filter(undelivered).only("id")

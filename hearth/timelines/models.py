@@ -1,5 +1,6 @@
 """Tables of the feed engine: the database feed store (FeedEntry, FeedState), the fan-out outbox
-(FanoutJob) and the feeds waiting to be repaired after a Redis outage (FeedRepair).
+(FanoutJob) and the feeds waiting to be repaired after a Redis outage (FeedRepair); and lists
+(List, ListMember), the member's own timelines of some of the people they follow.
 
 The Redis store keeps feeds in Redis instead; the outbox and repair tables are used with both.
 """
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from hearth.accounts.models import Account
+from hearth.core.models import TimeOrderedIdField, TimestampedModel
 from hearth.posts.models import Post
 
 
@@ -98,3 +100,56 @@ class FeedRepair(models.Model):
 
     def __str__(self) -> str:
         return f"repair {self.account_id}'s feed"
+
+
+MAX_LIST_TITLE_LENGTH = 100
+
+
+class List(TimestampedModel):
+    """A timeline of some of the accounts `owner` follows, by title ("Friends", "News").
+
+    A list's timeline is a pull query over its members' posts (hearth.timelines.lists), so it
+    has no feed of its own to keep up to date. Only its owner ever sees it.
+    """
+
+    class RepliesPolicy(models.TextChoices):
+        #: Replies to anyone the owner follows.
+        FOLLOWED = "followed", "replies to people you follow"
+        #: Replies to other members of the list.
+        LIST = "list", "replies to members of the list"
+        #: No replies to others (replies to the owner still show).
+        NONE = "none", "no replies"
+
+    id = TimeOrderedIdField()
+    # db_index=False: the (owner, id) index leads with it.
+    owner = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
+    title = models.CharField(max_length=MAX_LIST_TITLE_LENGTH)
+    replies_policy = models.CharField(
+        max_length=10, choices=RepliesPolicy.choices, default=RepliesPolicy.LIST
+    )
+    #: Mastodon's "hide these posts from home". Stored and returned; home does not apply it yet.
+    exclusive = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "id"], name="timelines_list_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}'s list {self.title!r}"
+
+
+class ListMember(models.Model):
+    """`account` is on `list`. Its owner follows `account`: membership ends with the follow
+    (unfollow, block, removal from followers), as on Mastodon."""
+
+    id = TimeOrderedIdField()
+    list = models.ForeignKey(List, on_delete=models.CASCADE, related_name="members")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="list_memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["list", "account"], name="timelines_listmember_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} on list {self.list_id}"

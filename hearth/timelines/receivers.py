@@ -19,6 +19,7 @@ from hearth.timelines.tasks import (
     feed_author_remove_task,
     feed_follow_merge_task,
     feed_post_remove_task,
+    list_memberships_end_task,
 )
 
 _UID = "hearth.timelines"
@@ -58,6 +59,8 @@ def on_followed(sender: Any, *, follower_id: int, target_id: int, **kwargs: Any)
 
 def on_unfollowed(sender: Any, *, follower_id: int, target_id: int, **kwargs: Any) -> None:
     transaction.on_commit(partial(feed_author_remove_task.delay, follower_id, target_id))
+    # A list holds only accounts its owner follows (blocks end follows too, with this signal).
+    transaction.on_commit(partial(list_memberships_end_task.delay, follower_id, target_id))
 
 
 def on_blocked(sender: Any, *, account_id: int, target_id: int, **kwargs: Any) -> None:

@@ -7,6 +7,7 @@ page costs a constant number of queries, however long it is.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_related_objects
@@ -17,9 +18,11 @@ from hearth.core.pagination import MAX_LIMIT, paginate
 from hearth.graph.models import Block, Follow, FollowRequest
 from hearth.graph.selectors import muted_account_ids, reposts_hidden_account_ids
 from hearth.posts import selectors as posts
-from hearth.posts.models import Post
+from hearth.posts.models import Bookmark, Favourite, Post
 from hearth.posts.selectors import PostView
 from hearth.timelines.feeds import CursorValue, home_feed_ids, page_size
+
+_Relation = TypeVar("_Relation", Bookmark, Favourite)
 
 #: How many accounts the "who to follow" panel suggests.
 SUGGESTIONS = 5
@@ -90,17 +93,26 @@ def home_newer_count(viewer: Account, since_id: CursorValue) -> int:
     return len(home_feed_ids(viewer.pk, since_id=since_id, limit=MAX_LIMIT))
 
 
-def local_timeline(viewer: Account | None, cursor: Cursor = Cursor()) -> TimelinePage:  # noqa: B008
+def local_timeline(
+    viewer: Account | None,
+    cursor: Cursor = Cursor(),  # noqa: B008
+    *,
+    only_media: bool = False,
+) -> TimelinePage:
     """Public posts from this server, without those by accounts the viewer mutes."""
-    return _page(viewer, _unmuted(viewer, posts.public_posts(viewer)), cursor)
+    rows = posts.public_posts(viewer, only_media=only_media)
+    return _page(viewer, _unmuted(viewer, rows), cursor)
 
 
 def hashtag_timeline(
     viewer: Account | None,
     name: str,
     cursor: Cursor = Cursor(),  # noqa: B008
+    *,
+    only_media: bool = False,
 ) -> TimelinePage:
-    return _page(viewer, _unmuted(viewer, posts.hashtag_posts(viewer, name)), cursor)
+    rows = posts.hashtag_posts(viewer, name, only_media=only_media)
+    return _page(viewer, _unmuted(viewer, rows), cursor)
 
 
 def bookmarks_timeline(viewer: Account, cursor: Cursor = Cursor()) -> TimelinePage:  # noqa: B008
@@ -111,20 +123,64 @@ def favourites_timeline(viewer: Account, cursor: Cursor = Cursor()) -> TimelineP
     return _page(viewer, posts.favourited_posts(viewer), cursor)
 
 
+def bookmarks_by_relation(viewer: Account, cursor: Cursor = Cursor()) -> TimelinePage:  # noqa: B008
+    """The viewer's bookmarks, most recently bookmarked first, paged by the bookmark's id
+    (Mastodon's /api/v1/bookmarks: the cursors are the bookmarks', not the posts')."""
+    return _relation_page(viewer, posts.bookmarks_of(viewer), cursor)
+
+
+def favourites_by_relation(viewer: Account, cursor: Cursor = Cursor()) -> TimelinePage:  # noqa: B008
+    """The viewer's likes, most recently liked first, paged by the like's id."""
+    return _relation_page(viewer, posts.favourites_of(viewer), cursor)
+
+
+def _relation_page(viewer: Account, rows: QuerySet[_Relation], cursor: Cursor) -> TimelinePage:
+    page = paginate(
+        rows,
+        max_id=cursor.max_id,
+        min_id=cursor.min_id,
+        since_id=cursor.since_id,
+        limit=cursor.limit,
+    )
+    return TimelinePage(
+        items=hydrate_posts(viewer, [row.post for row in page.items]),
+        next_max_id=page.next_max_id,
+        prev_min_id=page.prev_min_id,
+    )
+
+
 def profile_timeline(
     viewer: Account | None,
     account: Account,
     *,
     with_replies: bool = False,
     only_media: bool = False,
+    with_reposts: bool = True,
+    tagged: str | None = None,
     cursor: Cursor = Cursor(),  # noqa: B008
 ) -> TimelinePage:
-    rows = posts.account_posts(viewer, account, with_replies=with_replies, only_media=only_media)
+    rows = posts.account_posts(
+        viewer,
+        account,
+        with_replies=with_replies,
+        only_media=only_media,
+        with_reposts=with_reposts,
+        tagged=tagged,
+    )
     return _page(viewer, rows, cursor)
 
 
 def pinned(viewer: Account | None, account: Account) -> list[PostView]:
     return hydrate_posts(viewer, list(posts.pinned_posts(viewer, account)))
+
+
+def pinned_timeline(
+    viewer: Account | None,
+    account: Account,
+    cursor: Cursor = Cursor(),  # noqa: B008
+) -> TimelinePage:
+    """`pinned` as a page (the API's `pinned=true`), so following its links ends."""
+    return _page(viewer, posts.pinned_posts(viewer, account), cursor)
 
 
 def _page(viewer: Account | None, rows: QuerySet[Post], cursor: Cursor) -> TimelinePage:
@@ -161,7 +217,7 @@ def who_to_follow(viewer: Account, *, limit: int = SUGGESTIONS) -> list[Account]
     candidates re-checked against the viewer's current follows, requests and blocks, so an
     account followed a moment ago drops out at once.
     """
-    key = f"who-to-follow:{viewer.pk}"
+    key = f"who-to-follow:{viewer.pk}:{limit}"
     candidate_ids: list[int] | None = cache.get(key)
     if candidate_ids is None:
         candidate_ids = _suggestion_candidates(viewer, count=limit * 3)

@@ -3,7 +3,7 @@ takes ids, calls one service and is safe to rerun."""
 
 from celery import shared_task
 
-from hearth.timelines import services
+from hearth.timelines import lists, services
 from hearth.timelines.store_db import feeds_trim
 
 
@@ -35,3 +35,8 @@ def fanout_sweep_task() -> None:
 @shared_task
 def feeds_trim_task() -> None:
     feeds_trim()
+
+
+@shared_task
+def list_memberships_end_task(owner_id: int, account_id: int) -> None:
+    lists.list_memberships_end(owner_id=owner_id, account_id=account_id)

@@ -6,11 +6,12 @@ from typing import Any
 from allauth.usersessions.internal import usersessionkit
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from hearth.accounts.services import account_mark_active
-from hearth.web.views.errors import bad_request
+from hearth.core.ratelimit import RateLimited
+from hearth.web.views.errors import bad_request, too_many_requests
 
 #: What a member whose account is scheduled for deletion may still reach: the page that cancels
 #: it (where they can also download their data), logging out, and the server's policies.
@@ -55,6 +56,55 @@ class DeletionScheduledMiddleware:
         if request.path.startswith((settings.STATIC_URL or "/static/", settings.MEDIA_URL)):
             return None
         return redirect("settings_data")
+
+
+#: What a suspended member may still reach: the page with the reason and the appeal form,
+#: the page about any other action (and its appeal), logging out, and the server's policies.
+SUSPENDED_ALLOWED = frozenset(
+    {
+        "moderation_suspended",
+        "moderation_notice",
+        "moderation_appeal",
+        "account_logout",
+        "about",
+        "about_moderation",
+        "policy",
+    }
+)
+
+
+class SuspendedMiddleware:
+    """Send a member whose account the moderators suspended to the page that says why (and
+    takes an appeal): that is what logging in shows them. Their API tokens are refused by
+    hearth.api.auth, and their profile and posts are hidden by the selectors."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        account = getattr(user, "account", None)
+        if account is None or account.suspended_at is None:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in SUSPENDED_ALLOWED:
+            return None
+        if request.path.startswith((settings.STATIC_URL or "/static/", settings.MEDIA_URL)):
+            return None
+        if request.path.startswith("/api/"):
+            return None  # the API answers for itself (tokens of suspended members: 401)
+        return redirect("moderation_suspended")
 
 
 #: How often a signed-in session's "last seen" time and address are refreshed, in seconds.
@@ -108,3 +158,35 @@ class RejectNulBytesMiddleware:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return bad_request(request)
         return self.get_response(request)
+
+
+class RateLimitMiddleware:
+    """Answer a page's RateLimited (hearth.core.ratelimit) with the 429 page and Retry-After
+    (JSON under /api/ and /oauth/; the API's own endpoints answer it in hearth.api.errors).
+
+    allauth's own limits (password resets and the like) render the same `429.html` but without
+    a Retry-After; they get a minute's, the length of most of their windows.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 429 and not response.has_header("Retry-After"):
+            response["Retry-After"] = "60"
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RateLimited):
+            return None
+        if request.path.startswith(("/api/", "/oauth/")):
+            # The OAuth token endpoint (password grant) is outside the API's error handlers.
+            response: HttpResponse = JsonResponse(
+                {"error": f"Too many requests: try again in {exception.retry_after} seconds."},
+                status=429,
+            )
+            for header, value in exception.headers().items():
+                response[header] = value
+            return response
+        return too_many_requests(request, exception)

@@ -57,6 +57,16 @@ class Account(TimestampedModel):
     #: a day). Home feeds are kept up to date only for recently active accounts (timelines).
     last_active_at = models.DateTimeField(default=timezone.now)
 
+    # Moderation state, set only by hearth.moderation.services (which keeps the audit log).
+    #: Suspended: the profile and everything it posted are hidden from everyone (selectors).
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    #: Limited: its posts stay out of the public timelines and reach only its followers.
+    limited_at = models.DateTimeField(null=True, blank=True)
+    #: Legal hold: its data is preserved for a lawful request; deletion is refused meanwhile.
+    legal_hold_at = models.DateTimeField(null=True, blank=True)
+    #: Its next posts wait for a moderator's approval before anyone else sees them.
+    posts_need_approval = models.BooleanField(default=False)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("username"), name="account_username_ci_unique"),

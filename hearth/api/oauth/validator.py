@@ -18,6 +18,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from hearth.accounts.models import User
 from hearth.api.models import ClientApplication
 from hearth.api.oauth.scopes import covered, known_scopes
+from hearth.core import ratelimit
 
 AUTHORIZATION_CODE_GRANTS = ("authorization_code", "refresh_token", "client_credentials")
 
@@ -79,8 +80,14 @@ class HearthOAuth2Validator(OAuth2Validator):  # type: ignore[misc]  # the toolk
         *args: Any,
         **kwargs: Any,
     ) -> bool:
+        # The website's lock-out applies here too (hearth.core.ratelimit): the password grant
+        # must not be the way around it. A lock-out is answered 429 by the web middleware.
+        ip = ratelimit.client_ip(self.build_http_request(request))
+        ratelimit.login_check(ip=ip, login=username)
         if not super().validate_user(username, password, client, request, *args, **kwargs):
+            ratelimit.login_failure(ip=ip, login=username)
             return False
+        ratelimit.login_success(ip=ip, login=username)
         user: User = request.user
         return user.is_active and user.deletion_scheduled_at is None and _email_ok(user)
 

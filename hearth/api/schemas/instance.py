@@ -16,6 +16,8 @@ from ninja import Schema
 
 from hearth import __version__
 from hearth.accounts import images
+from hearth.accounts.models import SignupMode
+from hearth.accounts.signups import signup_settings
 from hearth.api.schemas.account import AccountOut, account_out
 from hearth.api.schemas.common import Context
 from hearth.api.selectors import ServerRule, contact_account, server_rules, server_stats
@@ -80,6 +82,9 @@ class V1InstanceOut(Schema):
 
 
 def streaming_url(request: HttpRequest) -> str:
+    """Where clients open the streaming API: HEARTH_STREAMING_URL, else this host."""
+    if settings.HEARTH_STREAMING_URL:
+        return str(settings.HEARTH_STREAMING_URL).rstrip("/")
     return f"{'wss' if request.is_secure() else 'ws'}://{request.get_host()}"
 
 
@@ -114,6 +119,7 @@ def _description() -> str:
 
 def instance_out(request: HttpRequest, ctx: Context, *, registrations_open: bool) -> InstanceOut:
     stats = server_stats()
+    policy = signup_settings()
     contact = contact_account()
     return InstanceOut(
         domain=settings.HEARTH_DOMAIN,
@@ -148,8 +154,8 @@ def instance_out(request: HttpRequest, ctx: Context, *, registrations_open: bool
         },
         registrations={
             "enabled": registrations_open,
-            "approval_required": False,
-            "message": None,
+            "approval_required": policy.mode == SignupMode.APPROVAL,
+            "message": None if registrations_open else (policy.closed_message or None),
             "url": None,
         },
         api_versions={"mastodon": API_VERSION},
@@ -165,6 +171,7 @@ def v1_instance_out(
     request: HttpRequest, ctx: Context, *, registrations_open: bool
 ) -> V1InstanceOut:
     stats = server_stats()
+    policy = signup_settings()
     contact = contact_account()
     return V1InstanceOut(
         # The bare domain, not a URL: toot keys its saved configuration on it.
@@ -183,8 +190,8 @@ def v1_instance_out(
         thumbnail=ctx.static("api/thumbnail.png"),
         languages=["en"],
         registrations=registrations_open,
-        approval_required=False,
-        invites_enabled=False,
+        approval_required=policy.mode == SignupMode.APPROVAL,
+        invites_enabled=policy.mode != SignupMode.CLOSED,
         configuration={
             "accounts": {"max_featured_tags": 0},
             "statuses": _status_limits(),

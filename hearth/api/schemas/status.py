@@ -5,8 +5,9 @@ Load posts through the visibility selectors, hydrate them (`hydrate` or
 makes no query. A repost becomes Mastodon's wrapper: its own id, account and time, empty
 content, and `reblog` holding the original.
 
-Not in Hearth yet, and so always empty: media attachments (the photos work fills these),
-polls, preview cards, custom emojis, the posting application, filters.
+`media_attachments` are the post's photos that are ready, in order (`PostView.media`, built by
+`schemas/media.py`; a repost's are on its `reblog`, as on Mastodon). Not in Hearth yet, and so
+always empty or null: polls, preview cards, custom emojis, the posting application, filters.
 """
 
 from typing import Any
@@ -15,6 +16,7 @@ from ninja import Schema
 
 from hearth.api.schemas.account import AccountOut, account_out
 from hearth.api.schemas.common import Context, rfc3339, rfc3339_or_none
+from hearth.api.schemas.media import MediaAttachmentOut, media_attachment_out
 from hearth.posts.selectors import PostView
 
 
@@ -47,7 +49,7 @@ class StatusOut(Schema):
     in_reply_to_account_id: str | None
     reblog: "StatusOut | None"
     application: dict[str, Any] | None
-    media_attachments: list[dict[str, Any]]
+    media_attachments: list[MediaAttachmentOut]
     mentions: list[StatusMentionOut]
     tags: list[StatusTagOut]
     emojis: list[dict[str, Any]]
@@ -93,7 +95,7 @@ def status_out(view: PostView, ctx: Context, *, with_source: bool = False) -> St
         ),
         reblog=reblog,
         application=None,
-        media_attachments=[],
+        media_attachments=[media_attachment_out(media, ctx) for media in view.media],
         mentions=[
             StatusMentionOut(
                 id=str(account.pk),

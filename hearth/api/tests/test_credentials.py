@@ -239,12 +239,10 @@ def test_registration_reports_every_problem_at_once(
     assert not User.objects.filter(username="admin").exists()
 
 
-def test_registration_closed(
-    client: Client, registered_app: RegisteredApp, monkeypatch: Any
-) -> None:
-    from hearth.accounts.adapters import AccountAdapter
+def test_registration_closed(client: Client, registered_app: RegisteredApp) -> None:
+    from hearth.accounts.signups import signup_settings_update
 
-    monkeypatch.setattr(AccountAdapter, "is_open_for_signup", lambda self, request: False)
+    signup_settings_update(mode="closed")
     body = {
         "username": "dora",
         "email": "d@example.org",

@@ -9,16 +9,21 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from hearth.accounts.selectors import account_get_visible, account_list_visible
-from hearth.api.auth import me, token, token_optional, viewer
+from hearth.api.auth import caller, me, token, token_optional, viewer
 from hearth.api.errors import ApiError
-from hearth.api.pagination import page_by_relation, set_link
+from hearth.api.pagination import page_by_relation, set_link, timeline_cursor
 from hearth.api.parsing import Flag, parse_body, parse_query
 from hearth.api.schemas.account import AccountOut, account_out
 from hearth.api.schemas.common import context_for
+from hearth.api.schemas.list import ListOut, list_out
 from hearth.api.schemas.relationship import RelationshipOut, relationship_out, relationship_with
+from hearth.api.schemas.status import StatusOut, status_out
 from hearth.api.v1.lookups import access_account, parse_id
+from hearth.core import ratelimit
 from hearth.graph import selectors as graph
 from hearth.graph import services as graph_services
+from hearth.timelines import lists
+from hearth.timelines import selectors as timelines
 
 router = Router(tags=["accounts"])
 
@@ -94,6 +99,47 @@ def following(request: HttpRequest, response: HttpResponse, account_id: str) -> 
     return [account_out(item, ctx) for item in page.items]
 
 
+@router.get("/{account_id}/lists", response=list[ListOut], auth=token("read:lists"))
+def lists_with(request: HttpRequest, account_id: str) -> list[ListOut]:
+    """Which of the caller's lists hold this account."""
+    found = lists.lists_containing(owner=me(request), account=access_account(account_id))
+    return [list_out(item) for item in found]
+
+
+class StatusesQuery(Schema):
+    only_media: Flag = False
+    exclude_replies: Flag = False
+    exclude_reblogs: Flag = False
+    #: Only the pinned posts (the other filters are then not applied).
+    pinned: Flag = False
+    tagged: str = ""
+
+
+@router.get(
+    "/{account_id}/statuses", response=list[StatusOut], auth=token_optional("read:statuses")
+)
+def statuses(request: HttpRequest, response: HttpResponse, account_id: str) -> list[StatusOut]:
+    """The account's posts as its profile shows them to the caller (direct posts never)."""
+    query = parse_query(request, StatusesQuery)
+    account = access_account(account_id)
+    cursor = timeline_cursor(request)
+    if query.pinned:
+        page = timelines.pinned_timeline(viewer(request), account, cursor)
+    else:
+        page = timelines.profile_timeline(
+            viewer(request),
+            account,
+            with_replies=not query.exclude_replies,
+            only_media=query.only_media,
+            with_reposts=not query.exclude_reblogs,
+            tagged=query.tagged.strip() or None,
+            cursor=cursor,
+        )
+    set_link(response, request, page)
+    ctx = context_for(request)
+    return [status_out(view, ctx) for view in page.items]
+
+
 # --- Actions -------------------------------------------------------------------------------
 
 
@@ -108,6 +154,7 @@ def follow(request: HttpRequest, account_id: str) -> RelationshipOut:
     """Follows, or asks to when the account approves followers (`requested: true`)."""
     data = parse_body(request, FollowIn)
     target = access_account(account_id)
+    ratelimit.limit(request, "follow", member=caller(request).user)
     graph_services.follow(actor=me(request), target=target, show_reposts=data.reblogs)
     return relationship_with(me(request), target.pk)
 

@@ -11,16 +11,17 @@ from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from ninja import Router, Schema
 
+from hearth.accounts import signups
 from hearth.accounts.forms import ProfileForm
-from hearth.accounts.models import Account
+from hearth.accounts.models import Account, SignupMode
 from hearth.accounts.services import preferences_update, profile_update, user_create
 from hearth.api.auth import app_token, caller, me, token
 from hearth.api.errors import ApiError, validation_error
 from hearth.api.oauth.tokens import access_token_issue
 from hearth.api.parsing import Flag, parse_body, request_data
-from hearth.api.registrations import registrations_open
 from hearth.api.schemas.account import CredentialAccountOut, credential_account_out
 from hearth.api.schemas.common import context_for
+from hearth.core import ratelimit
 from hearth.graph.selectors import follow_requests_for
 from hearth.graph.services import follow_requests_accept_all
 
@@ -154,6 +155,20 @@ def _save_source(account: Account, source: SourceIn | None) -> None:
 # --- Registration --------------------------------------------------------------------------
 
 
+def _registration_problems(data: "RegistrationIn", gate: signups.Gate) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not data.agreement:
+        errors["agreement"] = ["You need to accept the terms to join."]
+    if signups.email_domain_blocked(data.email):
+        errors["email"] = [signups.BLOCKED_DOMAIN_MESSAGE]
+    reason = (data.reason or "").strip()
+    if gate.needs_approval and not reason:
+        errors["reason"] = ["Tell the admins why you want to join."]
+    elif len(reason) > signups.REASON_MAX_LENGTH:
+        errors["reason"] = [f"Keep it to {signups.REASON_MAX_LENGTH} characters."]
+    return errors
+
+
 class RegistrationIn(Schema):
     username: str = ""
     email: str = ""
@@ -161,6 +176,9 @@ class RegistrationIn(Schema):
     agreement: Flag = False
     locale: str = "en"
     reason: str | None = None
+    #: Hearth's addition: the code of an invite link (`/invite/<code>`), for invite-only
+    #: servers (it also skips approval).
+    invite_code: str | None = None
 
 
 class TokenOut(Schema):
@@ -172,23 +190,29 @@ class TokenOut(Schema):
 
 @router.post("", response=TokenOut, auth=app_token("write:accounts"))
 def register(request: HttpRequest) -> TokenOut:
-    """Sign up from an app (toot register): the web sign-up's rules, then a token for the new
-    member with the app's scopes. Email confirmation works as on the website."""
-    if not registrations_open(request):
-        raise ApiError(403, "Registrations are closed on this server.")
+    """Sign up from an app (toot register): the web sign-up's rules (mode, invite, approval,
+    blocked email domains, the per-address limit), then a token for the new member with the
+    app's scopes. Email confirmation works as on the website; an applicant waiting for
+    approval gets a token that works once they are approved."""
     data = parse_body(request, RegistrationIn)
+    gate = signups.signup_gate(invite_code=data.invite_code)
+    if gate.mode == SignupMode.CLOSED:
+        raise ApiError(403, gate.problem)
+    if not gate.open:
+        raise validation_error({"invite_code": [gate.problem]})
     found = caller(request)
     if found.application is None or found.token is None:
         raise ApiError(401, "The access token is invalid")
-    errors: dict[str, list[str]] = {}
-    if not data.agreement:
-        errors["agreement"] = ["You need to accept the terms to join."]
+    ratelimit.limit(request, "signup")
+    errors = _registration_problems(data, gate)
     verification = settings.ACCOUNT_EMAIL_VERIFICATION
     # Every problem at once; raising inside the transaction undoes a member made without
-    # the agreement.
+    # the agreement, and an invite use counted for a sign-up that failed.
     with transaction.atomic():
         user = None
         try:
+            if gate.invite is not None:
+                signups.invite_use(invite=gate.invite)
             user = user_create(
                 username=data.username,
                 email=data.email,
@@ -199,6 +223,8 @@ def register(request: HttpRequest) -> TokenOut:
             errors.update(error.message_dict)
         if errors or user is None:
             raise validation_error(errors)
+        if gate.needs_approval:
+            signups.application_create(user=user, reason=data.reason or "")
         issued = access_token_issue(
             user=user, application=found.application, scope=found.token.scope
         )

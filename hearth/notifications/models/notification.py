@@ -14,6 +14,8 @@ class NotificationType(models.TextChoices):
     FAVOURITE = "favourite", "Likes"
     REBLOG = "reblog", "Reposts"
     UPDATE = "update", "Edits to posts you liked or reposted"
+    #: From the server's moderators (a report handled, a post removed): always delivered.
+    MODERATION = "moderation", "Messages from the moderators"
 
 
 #: The kinds that are about a post (the others, follows and requests, have none).
@@ -54,6 +56,9 @@ class Notification(models.Model):
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    #: For MODERATION: what the moderators say, and a page with the details.
+    message = models.TextField(blank=True, default="")
+    url = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,7 +72,8 @@ class Notification(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["recipient", "type", "actor"],
-                condition=Q(post__isnull=True),
+                # Messages from the moderators are each their own notification.
+                condition=Q(post__isnull=True) & ~Q(type="moderation"),
                 name="notifications_unique_without_post",
             ),
         ]

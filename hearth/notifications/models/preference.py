@@ -29,5 +29,8 @@ class NotificationPreference(models.Model):
         return f"notification preferences of {self.account_id}"
 
     def wants(self, kind: str) -> bool:
-        """Does the account want notifications of this kind (a NotificationType value)?"""
+        """Does the account want notifications of this kind (a NotificationType value)?
+        Messages from the moderators can't be turned off."""
+        if kind == "moderation":
+            return True
         return bool(getattr(self, kind))

@@ -6,6 +6,16 @@ from hearth.accounts.models.user import Visibility
 from hearth.core.models import TimeOrderedIdField
 
 
+class ModerationState(models.TextChoices):
+    """Where a post stands with the moderators (hearth.moderation sets it)."""
+
+    NONE = "", "Published"
+    #: Waiting for a moderator's approval: only its author sees it.
+    HELD = "held", "Held for review"
+    #: Removed by a moderator: nobody sees it, but it is kept so an appeal can restore it.
+    REMOVED = "removed", "Removed by a moderator"
+
+
 class Post(models.Model):
     """What a member wrote (a "status" in Mastodon's API), or a repost of someone's post.
 
@@ -48,6 +58,11 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    #: Held or removed by moderation (see ModerationState); blank for a published post.
+    review_state = models.CharField(
+        max_length=10, choices=ModerationState, blank=True, default=ModerationState.NONE
+    )
 
     replies_count = models.PositiveIntegerField(default=0)
     reblogs_count = models.PositiveIntegerField(default=0)

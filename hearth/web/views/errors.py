@@ -3,7 +3,10 @@ reason for the error."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template import loader
+
+from hearth.core.ratelimit import RateLimited
 
 
 def _render(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -58,3 +61,45 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "For your security, forms stop working after a while or when cookies are blocked. "
         "Go back, reload the page and try again.",
     )
+
+
+#: What each limited action's 429 page says; none of them tells whether a login name exists.
+RATE_LIMIT_MESSAGES = {
+    "login": "There have been too many unsuccessful attempts to sign in with this name from "
+    "your network, so signing in with it is paused for a while. If you forgot your password, "
+    "you can reset it.",
+    "signup": "Too many accounts have been created from your network recently.",
+    "post": "You’ve posted a lot in a short time.",
+    "message": "You’ve sent a lot of messages in a short time.",
+    "follow": "You’ve followed a lot of people in a short time.",
+    "report": "You’ve sent a lot of reports in a short time.",
+}
+
+
+def _wait(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    hours = round(seconds / 3600)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def too_many_requests(request: HttpRequest, exception: RateLimited) -> HttpResponse:
+    """The 429 page for Hearth's rate limits, saying when to try again (and Retry-After)."""
+    response = render(
+        request,
+        "429.html",
+        {
+            "message": RATE_LIMIT_MESSAGES.get(exception.action, ""),
+            "retry_after": exception.retry_after,
+            "wait": _wait(exception.retry_after),
+            "reset_at": exception.reset_at,
+            "action": exception.action,
+        },
+        status=429,
+    )
+    for header, value in exception.headers().items():
+        response[header] = value
+    return response

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import Account
+from hearth.accounts.models.user import Visibility
+from hearth.core import ratelimit
 from hearth.posts import selectors, services
 from hearth.posts.errors import PostActionError
 from hearth.posts.models import Post
@@ -49,6 +51,8 @@ def create(request: HttpRequest) -> HttpResponse:
         for problem in _photo_problems(request, photos):
             form.add_error(None, problem)
         if form.is_valid():  # _reply_parent may have added an error
+            visibility = form.cleaned_data["visibility"]
+            ratelimit.limit(request, "message" if visibility == Visibility.DIRECT else "post")
             try:
                 post = services.post_create(
                     author=author,

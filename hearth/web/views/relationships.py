@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.models import Account, User
 from hearth.accounts.selectors import account_get_visible
 from hearth.accounts.services import account_create_for_user
+from hearth.core import ratelimit
 from hearth.graph import services as graph
 from hearth.graph.errors import RelationshipError
 from hearth.graph.selectors import relationships
@@ -144,6 +145,7 @@ def _follower_remove(actor: Account, target: Account) -> str:
 @login_required
 @require_POST
 def follow(request: HttpRequest, username: str) -> HttpResponse:
+    ratelimit.limit(request, "follow")
     return _change(request, username, _follow)
 
 

@@ -1,0 +1,21 @@
+"""List (Mastodon entity) from a hearth.timelines List."""
+
+from ninja import Schema
+
+from hearth.timelines.models import List
+
+
+class ListOut(Schema):
+    id: str
+    title: str
+    replies_policy: str
+    exclusive: bool
+
+
+def list_out(list_: List) -> ListOut:
+    return ListOut(
+        id=str(list_.pk),
+        title=list_.title,
+        replies_policy=list_.replies_policy,
+        exclusive=list_.exclusive,
+    )

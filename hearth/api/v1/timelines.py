@@ -1,0 +1,70 @@
+"""/api/v1/timelines: home, public and hashtag timelines, as the web pages show them.
+
+Each endpoint asks one hearth.timelines selector for a page (the home page's feed engine, the
+public and hashtag queries), so visibility, blocks and mutes are decided where the web's are.
+Paging follows Mastodon (docs/subsystems/api.md, "Timelines and pagination"): `max_id`,
+`since_id`, `min_id`, `limit`, junk cursors ignored, and a `Link` header. List timelines
+(`/timelines/list/:id`) live with the lists.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from hearth.api.auth import me, token, token_optional, viewer
+from hearth.api.pagination import set_link, timeline_cursor
+from hearth.api.parsing import Flag, parse_query
+from hearth.api.schemas.common import context_for
+from hearth.api.schemas.status import StatusOut, status_out
+from hearth.posts.models.hashtag import MAX_HASHTAG_LENGTH
+from hearth.timelines import selectors
+from hearth.timelines.selectors import TimelinePage
+
+router = Router(tags=["timelines"])
+
+
+class PublicQuery(Schema):
+    #: Every account is local until Hearth federates: `local` changes nothing, `remote` is empty.
+    local: Flag = False
+    remote: Flag = False
+    only_media: Flag = False
+
+
+class TagQuery(Schema):
+    local: Flag = False
+    remote: Flag = False
+    only_media: Flag = False
+
+
+def _statuses(request: HttpRequest, response: HttpResponse, page: TimelinePage) -> list[StatusOut]:
+    set_link(response, request, page)
+    ctx = context_for(request)
+    return [status_out(view, ctx) for view in page.items]
+
+
+@router.get("/home", response=list[StatusOut], auth=token("read:statuses"))
+def home(request: HttpRequest, response: HttpResponse) -> list[StatusOut]:
+    """The member's home: the same feed engine (and so the same posts) as the web home page."""
+    page = selectors.home_timeline(me(request), timeline_cursor(request))
+    return _statuses(request, response, page)
+
+
+@router.get("/public", response=list[StatusOut], auth=token_optional("read:statuses"))
+def public(request: HttpRequest, response: HttpResponse) -> list[StatusOut]:
+    query = parse_query(request, PublicQuery)
+    if query.remote:
+        return []
+    page = selectors.local_timeline(
+        viewer(request), timeline_cursor(request), only_media=query.only_media
+    )
+    return _statuses(request, response, page)
+
+
+@router.get("/tag/{hashtag}", response=list[StatusOut], auth=token_optional("read:statuses"))
+def tag(request: HttpRequest, response: HttpResponse, hashtag: str) -> list[StatusOut]:
+    query = parse_query(request, TagQuery)
+    if query.remote or len(hashtag.removeprefix("#")) > MAX_HASHTAG_LENGTH:
+        return []  # no remote posts; no hashtag is that long
+    page = selectors.hashtag_timeline(
+        viewer(request), hashtag, timeline_cursor(request), only_media=query.only_media
+    )
+    return _statuses(request, response, page)
