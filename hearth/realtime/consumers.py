@@ -128,10 +128,9 @@ class StreamingWebSocket(AsyncWebsocketConsumer):
         assert self.streamer is not None  # noqa: S101  # only called once authenticated
         try:
             sub = _subscription_from(params)
+            await self.streamer.subscribe(sub)
         except StreamError as error:
             await self._error(error.message, error.status)
-            return
-        await self.streamer.subscribe(sub)
 
     async def _error(self, message: str, status: int) -> None:
         await self.send(text_data=json.dumps({"error": message, "status": status}))
@@ -200,7 +199,12 @@ class StreamingEvents(AsyncHttpConsumer):
             emit=self._emit,
         )
         await self.streamer.start()
-        await self.streamer.subscribe(sub)
+        try:
+            await self.streamer.subscribe(sub)
+        except StreamError as error:
+            await self.streamer.stop()
+            await self._json(error.status, {"error": error.message})
+            raise StopConsumer from None
         await self.send_headers(
             status=200,
             headers=[

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet
+from django.http import Http404
 
 from hearth.accounts.models import Account
 from hearth.api.auth import Caller, scope_allows
@@ -20,6 +21,7 @@ from hearth.api.schemas.account import account_out
 from hearth.api.schemas.common import Context
 from hearth.api.schemas.notification import API_KINDS, notification_out
 from hearth.api.schemas.status import status_out
+from hearth.api.v1.lookups import parse_id
 from hearth.graph.models import Follow
 from hearth.graph.selectors import is_blocked_between
 from hearth.media.selectors import has_media
@@ -28,6 +30,7 @@ from hearth.posts import selectors as posts
 from hearth.posts.models import Post
 from hearth.realtime import groups
 from hearth.timelines.feeds import PullFeedStore
+from hearth.timelines.lists import access_list, list_members, list_posts
 from hearth.timelines.selectors import hydrate_posts
 
 # Events (Mastodon's names).
@@ -77,6 +80,9 @@ SSE_PATHS = {
 STREAM_SCOPES = ("read", "read:statuses", "read:notifications")
 
 
+NOT_YOUR_LIST = "Not authorized to stream this list"
+
+
 class StreamError(Exception):
     """A subscription Mastodon would refuse: the message and HTTP-like status it sends."""
 
@@ -124,10 +130,22 @@ def subscription(stream: str, *, tag: str = "", list_id: str = "") -> Subscripti
             raise StreamError("No tag for stream provided")
         return Subscription(stream, tag=tag)
     if stream == LIST:
-        # Lists arrive with hearth.timelines.lists; until a list stream is wired, no list can
-        # be streamed (Mastodon's answer for someone else's list).
-        raise StreamError("Not authorized to stream this list", 401)
+        number = parse_id(list_id)
+        if number is None:
+            raise StreamError(NOT_YOUR_LIST, 401)
+        return Subscription(stream, list_id=number)
     return Subscription(stream)
+
+
+def list_member_ids(viewer_id: int, list_id: int) -> set[int]:
+    """The accounts on the viewer's list `list_id`; StreamError when it is not theirs (or
+    gone), as Mastodon answers for someone else's list. Membership is read when the stream
+    is subscribed: accounts added later show up on the next subscription."""
+    try:
+        list_ = access_list(owner=Account(pk=viewer_id), list_id=list_id)
+    except Http404:
+        raise StreamError(NOT_YOUR_LIST, 401) from None
+    return set(list_members(list_=list_).values_list("pk", flat=True))
 
 
 def can_open(caller: Caller) -> bool:
@@ -149,6 +167,12 @@ def _stream_posts(viewer: Account, sub: Subscription) -> QuerySet[Post] | None:
         return PullFeedStore().feed(viewer.pk)  # the home feed's rules: follows, replies, mutes
     if sub.stream in HASHTAG_STREAMS:
         return posts.hashtag_posts(viewer, sub.tag)
+    if sub.stream == LIST:
+        try:
+            list_ = access_list(owner=viewer, list_id=sub.list_id)
+        except Http404:  # deleted since the subscription
+            return None
+        return list_posts(viewer, list_)
     if sub.stream in PUBLIC_STREAMS:
         if "remote" in sub.stream:
             return None  # no federation: nothing is remote

@@ -98,6 +98,8 @@ class Streamer:
         self.emit = emit
         self.subscriptions: dict[tuple[str, str, int | None], Subscription] = {}
         self.following: set[int] = set()
+        #: The members of each subscribed list, by list id.
+        self.list_members: dict[int, set[int]] = {}
         self.joined: set[str] = set()
         self.joined_at = time.monotonic()
 
@@ -107,9 +109,14 @@ class Streamer:
         await self._join({groups.token(self.token_id)})
 
     async def subscribe(self, sub: Subscription) -> None:
+        """Start streaming `sub`; StreamError (nothing changed) for a list not the viewer's."""
         key = (sub.stream, sub.tag.casefold(), sub.list_id)
         if key in self.subscriptions:
             return
+        if sub.stream == events.LIST and sub.list_id is not None:
+            self.list_members[sub.list_id] = await database_sync_to_async(events.list_member_ids)(
+                self.viewer_id, sub.list_id
+            )
         if sub.stream == events.USER and not self._has(events.USER):
             self.following = await database_sync_to_async(events.following_ids)(self.viewer_id)
         self.subscriptions[key] = sub
@@ -117,6 +124,8 @@ class Streamer:
 
     async def unsubscribe(self, sub: Subscription) -> None:
         self.subscriptions.pop((sub.stream, sub.tag.casefold(), sub.list_id), None)
+        if sub.list_id is not None:
+            self.list_members.pop(sub.list_id, None)
         await self._sync_groups()
 
     async def stop(self) -> None:
@@ -133,6 +142,8 @@ class Streamer:
             wanted |= sub.static_groups(self.viewer_id)
         if self._has(events.USER):
             wanted |= {groups.author(pk) for pk in self.following}
+        for members in self.list_members.values():
+            wanted |= {groups.author(pk) for pk in members}
         return wanted
 
     async def _sync_groups(self) -> None:
@@ -173,10 +184,18 @@ class Streamer:
         elif kind == "follows.changed":
             await self._follows_changed(int(message["target_id"]), bool(message["following"]))
 
-    def _streams_for(self, via: str, tag: str) -> list[Subscription]:
+    def _streams_for(self, via: str, tag: str, author_id: int) -> list[Subscription]:
         subs = list(self.subscriptions.values())
         if via == events.VIA_AUTHOR:
-            return [s for s in subs if s.stream == events.USER]
+            return [
+                s
+                for s in subs
+                if s.stream == events.USER
+                or (
+                    s.stream == events.LIST
+                    and author_id in self.list_members.get(s.list_id or 0, ())
+                )
+            ]
         if via == events.VIA_PUBLIC:
             return [s for s in subs if s.stream in events.PUBLIC_STREAMS]
         if via == events.VIA_TAG:
@@ -194,7 +213,9 @@ class Streamer:
         return []
 
     async def _post_event(self, message: Mapping[str, Any]) -> None:
-        subs = self._streams_for(str(message["via"]), str(message.get("tag", "")))
+        subs = self._streams_for(
+            str(message["via"]), str(message.get("tag", "")), int(message["author_id"])
+        )
         if not subs:
             return
         post_id = int(message["post_id"])

@@ -21,6 +21,7 @@ from hearth.posts.models import Post
 from hearth.realtime.tests.communicators import HttpCommunicator, WebsocketCommunicator
 from hearth.realtime.tests.conftest import TokenFor
 from hearth.testing.fixtures import make_user
+from hearth.timelines import lists
 
 Check = Callable[[str, Any], None]
 WAIT = 5  # seconds an expected event may take
@@ -227,6 +228,60 @@ def test_hashtag_stream_by_subscribe_message_and_unsubscribe(
         await ws.receive_nothing(QUIET)
         await write("more #hearth", bruno)
         assert await ws.receive_nothing(QUIET)
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_list_stream_gets_its_members_posts_only(
+    ana: User, bruno: User, carla: User, token_for: TokenFor, check: Check
+) -> None:
+    # Given ana follows bruno and carla, and lists only bruno
+    raw = token_for(ana)
+
+    @sync
+    def make_list() -> int:
+        graph.follow(actor=ana.account, target=bruno.account)
+        graph.follow(actor=ana.account, target=carla.account)
+        made = lists.list_create(owner=ana.account, title="Friends")
+        lists.list_members_add(list_=made, account_ids=[bruno.account.pk])
+        return made.pk
+
+    async def body() -> None:
+        list_id = await make_list()
+        ws = socket(raw)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "subscribe", "stream": "list", "list": str(list_id)})
+        await ws.receive_nothing(QUIET)  # let the subscription land
+        # When carla posts, nothing; when bruno posts, an update on ["list", id]
+        await write("not on the list", carla)
+        listed = await write("on the list", bruno)
+        event = await next_event(ws)
+        assert event["stream"] == ["list", str(list_id)]
+        assert event["event"] == "update"
+        status = json.loads(event["payload"])
+        check("Status", status)
+        assert status["id"] == str(listed.pk)
+        assert await ws.receive_nothing(QUIET)
+        await ws.disconnect()
+
+    run(body)
+
+
+def test_someone_elses_list_cannot_be_streamed(ana: User, bruno: User, token_for: TokenFor) -> None:
+    @sync
+    def brunos_list() -> int:
+        return lists.list_create(owner=bruno.account, title="Mine").pk
+
+    raw = token_for(ana)
+
+    async def body() -> None:
+        list_id = await brunos_list()
+        ws = socket(raw)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "subscribe", "stream": "list", "list": str(list_id)})
+        error = await next_event(ws)
+        assert error == {"error": "Not authorized to stream this list", "status": 401}
         await ws.disconnect()
 
     run(body)
