@@ -15,6 +15,8 @@ from hearth.accounts.models.user import Visibility
 from hearth.api.oauth.services import RegisteredApp
 from hearth.api.tests.conftest import bearer
 from hearth.graph import services as graph
+from hearth.moderation.actions import action_take
+from hearth.moderation.roles import moderator_grant
 from hearth.posts.tests.factories import make_post
 from hearth.testing.fixtures import make_user
 
@@ -152,3 +154,48 @@ def test_api_authorization_matrix(
         return
     assert response.status_code == 200, response.content
     assert (str(post.pk) in _ids(response.json())) is should_see
+
+
+# --- Moderated content --------------------------------------------------------------------------
+# A suspended author's posts, and a removed post, vanish from every API surface, even for the
+# follower who would otherwise see all of them.
+
+
+@pytest.mark.parametrize("surface", [s for s in EXPECTED if s != "notifications"])
+@pytest.mark.parametrize("moderation", ["suspend", "remove_post"])
+def test_moderated_posts_vanish_from_every_api_surface(
+    client: Client,
+    cast: dict[str, Account | None],
+    registered_app: RegisteredApp,
+    surface: str,
+    moderation: str,
+) -> None:
+    ada, fay = cast["author"], cast["follower"]
+    assert ada is not None
+    assert fay is not None
+    parent = make_post(make_user("ray").account, "ray asks") if surface == "context" else None
+    post = make_post(ada, "Secret words @mia #matrix", in_reply_to=parent)
+    moderator = make_user("moira")
+    moderator_grant(user=moderator)
+    action_take(
+        moderator=moderator,
+        kind=moderation,
+        account=ada,
+        reason="Against rule 1",
+        post=post if moderation == "remove_post" else None,
+    )
+    paths = {
+        "status": f"/api/v1/statuses/{post.pk}",
+        "context": f"/api/v1/statuses/{parent.pk if parent else 0}/context",
+        "account_statuses": f"/api/v1/accounts/{ada.pk}/statuses",
+        "home": "/api/v1/timelines/home",
+        "public": "/api/v1/timelines/public",
+        "tag": "/api/v1/timelines/tag/matrix",
+        "search": "/api/v2/search?q=Secret&type=statuses",
+    }
+    response = client.get(paths[surface], headers=bearer(fay.user, registered_app))
+    if surface == "status" or (surface == "account_statuses" and moderation == "suspend"):
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200, response.content
+    assert str(post.pk) not in _ids(response.json())
