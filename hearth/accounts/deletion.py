@@ -15,11 +15,12 @@ from importlib import import_module
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from hearth.accounts.models import Account, User
+from hearth.accounts.models.export import export_storage
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def account_erase(*, user_id: int) -> bool:
         return False
     for eraser in ACCOUNT_ERASERS:
         eraser(user)
-    folders = [f"exports/{user.pk}"]
+    folders = []
     files = []
     for account in Account.objects.filter(user=user):
         folders.append(f"accounts/{account.pk}")
@@ -82,6 +83,7 @@ def account_erase(*, user_id: int) -> bool:
     user.delete()
     # Files go once the rows are gone for good: a rolled-back erase must not lose the pictures.
     transaction.on_commit(partial(_storage_erase, files, folders))
+    transaction.on_commit(partial(_storage_delete_tree, f"exports/{user_id}", export_storage()))
     logger.info("erased user %s", user_id)
     return True
 
@@ -133,14 +135,14 @@ def _storage_erase(files: Sequence[str], folders: Sequence[str]) -> None:
         _storage_delete_tree(folder)
 
 
-def _storage_delete_tree(folder: str) -> None:
+def _storage_delete_tree(folder: str, storage: Storage = default_storage) -> None:
     try:
-        subfolders, files = default_storage.listdir(folder)
+        subfolders, files = storage.listdir(folder)
     except FileNotFoundError:
         return
     for name in files:
-        default_storage.delete(f"{folder}/{name}")
+        storage.delete(f"{folder}/{name}")
     for name in subfolders:
-        _storage_delete_tree(f"{folder}/{name}")
+        _storage_delete_tree(f"{folder}/{name}", storage)
     # On a filesystem this removes the now empty folder; object stores have no folders.
-    default_storage.delete(folder)
+    storage.delete(folder)

@@ -27,7 +27,6 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import QuerySet
@@ -37,6 +36,7 @@ from django.utils.formats import date_format
 
 from hearth.accounts.models import Account, DataExport, User
 from hearth.accounts.models.account import ProfileLink
+from hearth.accounts.models.export import export_storage
 
 logger = logging.getLogger(__name__)
 
@@ -343,5 +343,6 @@ def export_purge_expired() -> int:
 
 
 def _storage_delete(names: Sequence[str]) -> None:
+    storage = export_storage()
     for name in names:
-        default_storage.delete(name)
+        storage.delete(name)

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.validators import MaxValueValidator
 from django.db import models
 
@@ -8,9 +9,14 @@ from hearth.core.models import TimeOrderedIdField
 
 
 def export_upload_to(instance: "DataExport", filename: str) -> str:
-    # The archive is a private file under MEDIA_ROOT, which the app may serve publicly on one box:
-    # a random name keeps its URL unguessable even though downloads go through an owner check.
     return f"exports/{instance.user_id}/{secrets.token_urlsafe(24)}.zip"
+
+
+def export_storage() -> Storage:
+    """Archives are a member's personal data: they live in the private media storage (outside
+    MEDIA_ROOT, which the web server serves; a private ACL on S3) and are downloaded only
+    through the owner-checked view."""
+    return storages["media_private"]
 
 
 class DataExport(models.Model):
@@ -29,7 +35,9 @@ class DataExport(models.Model):
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     #: Percent done, 0–100, shown as the progress bar while the archive is built.
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
-    file = models.FileField(upload_to=export_upload_to, max_length=200, blank=True, default="")
+    file = models.FileField(
+        upload_to=export_upload_to, storage=export_storage, max_length=200, blank=True, default=""
+    )
     #: What went wrong, for the server's operators; members see a plain message instead.
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,6 +22,7 @@ from hearth.accounts.deletion import (
 )
 from hearth.accounts.export import export_request
 from hearth.accounts.models import Account, DataExport, User
+from hearth.accounts.models.export import export_storage
 from hearth.accounts.tasks import accounts_erase_due_task
 from hearth.testing.fixtures import PASSWORD
 
@@ -115,8 +116,10 @@ def test_erase_removes_every_trace(
     # Given ana with pictures, an archive, addresses and a session, and bruno beside her
     user = ana_with_everything
     account = user.account
-    files = [account.avatar.name, account.header.name, DataExport.objects.get(user=user).file.name]
+    files = [account.avatar.name, account.header.name]
+    archive = DataExport.objects.get(user=user).file.name
     assert all(default_storage.exists(name) for name in files)
+    assert export_storage().exists(archive)
     key = signed_in_session(client, user)
 
     # When her account is erased
@@ -133,8 +136,9 @@ def test_erase_removes_every_trace(
     assert not session_exists(key)
     for name in files:
         assert not default_storage.exists(name)
+    assert not export_storage().exists(archive)
     assert not default_storage.exists(f"accounts/{account.pk}")
-    assert not default_storage.exists(f"exports/{user.pk}")
+    assert not export_storage().exists(f"exports/{user.pk}")
     # And bruno is untouched; erasing again is harmless
     assert User.objects.filter(pk=other_user.pk).exists()
     assert Account.objects.filter(user=other_user).exists()

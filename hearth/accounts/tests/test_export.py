@@ -20,6 +20,7 @@ from hearth.accounts.export import (
     export_section_register,
 )
 from hearth.accounts.models import DataExport
+from hearth.accounts.models.export import export_storage
 from hearth.accounts.tasks import export_build_task
 
 State = DataExport.State
@@ -32,7 +33,7 @@ def png_bytes() -> bytes:
 
 
 def read_archive(export: DataExport) -> zipfile.ZipFile:
-    with default_storage.open(export.file.name, "rb") as handle:
+    with export_storage().open(export.file.name, "rb") as handle:
         return zipfile.ZipFile(io.BytesIO(handle.read()))
 
 
@@ -73,6 +74,9 @@ def test_archive_holds_account_json_and_avatar_without_password(
     assert export.progress == 100
     assert export.finished_at is not None
     assert export.file.name.startswith(f"exports/{user.pk}/")
+    # Personal data: in the private storage, never under MEDIA_ROOT (which the web server serves)
+    assert export_storage().exists(export.file.name)
+    assert not default_storage.exists(export.file.name)
     assert len(export.file.name.rsplit("/", 1)[1]) > 30
     archive = read_archive(export)
     assert set(archive.namelist()) == {"account.json", "README.txt", "media/avatar.png"}
@@ -156,8 +160,8 @@ def test_a_failing_section_marks_the_export_failed(user, monkeypatch):
     assert "disk on fire" in export.error
     assert not export.file
     assert export.finished_at is not None
-    assert not default_storage.exists(f"exports/{user.pk}") or not any(
-        default_storage.listdir(f"exports/{user.pk}")[1]
+    assert not export_storage().exists(f"exports/{user.pk}") or not any(
+        export_storage().listdir(f"exports/{user.pk}")[1]
     )
 
 
@@ -188,7 +192,7 @@ def test_building_again_leaves_a_finished_archive_alone(user):
     export_build(export_id=export.pk)
     export.refresh_from_db()
     assert (export.file.name, export.finished_at) == (name, finished_at)
-    assert default_storage.exists(name)
+    assert export_storage().exists(name)
 
 
 def test_a_half_built_export_is_started_over(user):
@@ -212,7 +216,7 @@ def test_the_celery_task_builds_through_the_eager_path(user, django_capture_on_c
     # Then the archive is built
     export.refresh_from_db()
     assert export.state == State.DONE
-    assert default_storage.exists(export.file.name)
+    assert export_storage().exists(export.file.name)
 
 
 def test_purge_deletes_archives_older_than_a_week(
@@ -230,6 +234,6 @@ def test_purge_deletes_archives_older_than_a_week(
     # Then only the old one is gone, row and file
     assert purged == 1
     assert not DataExport.objects.filter(pk=old.pk).exists()
-    assert not default_storage.exists(old.file.name)
+    assert not export_storage().exists(old.file.name)
     assert DataExport.objects.filter(pk=fresh.pk).exists()
-    assert default_storage.exists(fresh.file.name)
+    assert export_storage().exists(fresh.file.name)

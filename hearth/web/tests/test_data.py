@@ -4,10 +4,10 @@ import re
 import zipfile
 
 import pytest
-from django.core.files.storage import default_storage
 
 from hearth.accounts.export import export_request
 from hearth.accounts.models import DataExport, User
+from hearth.accounts.models.export import export_storage
 from hearth.testing.fixtures import PASSWORD
 
 DATA = "/settings/data"
@@ -192,7 +192,7 @@ def test_a_member_scheduled_for_deletion_can_still_take_their_data(
     export = DataExport.objects.get(user=user)
     response = client.get(f"{DATA}/export/{export.pk}/download")
     assert response.status_code == 200
-    assert default_storage.exists(export.file.name)
+    assert export_storage().exists(export.file.name)
 
 
 def test_the_actions_only_take_posts(client_with_user):
