@@ -34,6 +34,8 @@ if REDIS_URL:
     _cache_db = 1 + (int(_worker) if _worker.isdigit() else 0) % 8
     CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_cache_db}"))
     CACHES["default"]["KEY_PREFIX"] = f"hearth-test-{Path(MEDIA_ROOT).name}"
+    # clear() deletes this run's keys only, not the whole database (another suite may share it).
+    CACHES["default"]["BACKEND"] = "hearth.testing.cache.RunScopedRedisCache"
     # Streaming events: one channel-layer prefix per run too.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"hearth-test-{Path(MEDIA_ROOT).name}"  # noqa: F405
 # Home feeds in Redis (when REDIS_URL is set): likewise one key prefix per run.
@@ -41,6 +43,8 @@ HEARTH_FEED_KEY_PREFIX = f"hearth-test-{Path(MEDIA_ROOT).name}:"
 ACCOUNT_RATE_LIMITS = False
 # Tests that check limits turn them on (hearth/core/tests/test_ratelimit.py and the like).
 HEARTH_RATE_LIMITS_ENABLED = False
+# The spam check would hold tests' repeated "Hello there" posts; its own tests switch it on.
+HEARTH_SPAM_CHECK_ENABLED = False
 DEBUG = False
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="hearth-test-static-"))
 WHITENOISE_USE_FINDERS = True
