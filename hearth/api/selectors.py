@@ -1,7 +1,6 @@
 """Reads the API needs that no domain app offers in its shape: the server's rules as a list,
 usage numbers for the instance entity, and timeline markers."""
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,13 +10,9 @@ from django.utils import timezone
 
 from hearth.accounts.models import Account, User
 from hearth.api.models import TimelineMarker
-from hearth.moderation.defaults import fill_placeholders
-from hearth.moderation.models import PolicySlug
-from hearth.moderation.selectors import markdown_section, policy_body_get
+from hearth.moderation.rules import server_rule_list
 from hearth.posts.models import Post
 
-_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+", re.MULTILINE)
-_BOLD_LEAD = re.compile(r"\A\*\*(?P<text>.+?)\*\*\s*(?P<hint>.*)\Z", re.DOTALL)
 STATS_CACHE_SECONDS = 5 * 60
 STATS_CACHE_KEY = "api:server-stats"
 
@@ -30,23 +25,8 @@ class ServerRule:
 
 
 def server_rules() -> list[ServerRule]:
-    """The numbered or bulleted items under "Server rules" in the community guidelines.
-
-    An item written `**Short rule.** Longer explanation` becomes text "Short rule." with the
-    explanation as its hint, which is how Mastodon apps show rules at sign-up.
-    """
-    body = policy_body_get(slug=PolicySlug.GUIDELINES)
-    section = markdown_section(body, title_contains="rules")
-    if not section:
-        return []
-    items = [item.strip() for item in _ITEM.split(fill_placeholders(section)) if item.strip()]
-    rules = []
-    for number, item in enumerate(items, start=1):
-        flat = " ".join(item.split())
-        match = _BOLD_LEAD.match(flat)
-        text, hint = (match["text"], match["hint"]) if match else (flat.replace("**", ""), "")
-        rules.append(ServerRule(id=str(number), text=text, hint=hint.replace("**", "")))
-    return rules
+    """The server rules (hearth.moderation.ServerRule, cached there), ids as strings."""
+    return [ServerRule(id=str(r.id), text=r.text, hint=r.hint) for r in server_rule_list()]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ hearth.posts.selectors; a suspended or limited account keeps everything, hidden 
 the same selectors and hearth.accounts.selectors.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -25,6 +26,7 @@ from hearth.moderation.models import (
 from hearth.moderation.reports import report_resolve
 from hearth.moderation.roles import is_admin, is_moderator
 from hearth.notifications.services import notify_moderation
+from hearth.posts import signals as posts_signals
 from hearth.posts.models import Post
 from hearth.posts.models.post import ModerationState
 
@@ -153,13 +155,18 @@ def _apply(kind: ActionKind, account: Account, post: Post | None) -> None:
     if kind == ActionKind.REMOVE_POST and post is not None:
         Post.objects.filter(pk=post.pk).update(review_state=ModerationState.REMOVED)
     elif kind == ActionKind.APPROVE_POST and post is not None:
+        was_held = Post.objects.filter(pk=post.pk, review_state=ModerationState.HELD).exists()
         Post.objects.filter(pk=post.pk).update(review_state=ModerationState.NONE)
+        if was_held:
+            _publish_approved(account, post)
     elif kind == ActionKind.MARK_SENSITIVE and post is not None:
         Post.objects.filter(pk=post.pk).update(sensitive=True)
     elif kind in _ACCOUNT_FIELDS:
         field, value = _ACCOUNT_FIELDS[kind]
-        Account.objects.filter(pk=account.pk).update(**{field: now if value else value})
-        setattr(account, field, now if value else value)
+        if value is True and field.endswith("_at"):
+            value = now  # a time stamp says since when
+        Account.objects.filter(pk=account.pk).update(**{field: value})
+        setattr(account, field, value)
     elif kind == ActionKind.DELETE_DATA:
         if account.user_id is not None:
             account_erase(user_id=account.user_id)
@@ -167,7 +174,28 @@ def _apply(kind: ActionKind, account: Account, post: Post | None) -> None:
             account.delete()
 
 
-#: Account actions that set (True: to now) or clear (None/False) one field.
+def _publish_approved(account: Account, post: Post) -> None:
+    """A held post is approved: announce it as new now (fan-out to feeds, mentions notified,
+    streams), which the receivers skipped while it was held. After HEARTH_APPROVALS_TO_TRUST
+    approvals since the account was put under approval, its posts are no longer held."""
+    posts_signals.send_on_commit(posts_signals.post_created, post_id=post.pk)
+    if not account.posts_need_approval:
+        return
+    since = (
+        ModerationAction.objects.filter(account_id=account.pk, kind=ActionKind.REQUIRE_APPROVAL)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    approvals = ModerationAction.objects.filter(
+        account_id=account.pk, kind=ActionKind.APPROVE_POST, id__gt=since or 0
+    ).count()
+    if approvals >= settings.HEARTH_APPROVALS_TO_TRUST:
+        Account.objects.filter(pk=account.pk).update(posts_need_approval=False)
+        account.posts_need_approval = False
+
+
+#: Account actions that set (True: to now for a time stamp) or clear (None/False) one field.
 _ACCOUNT_FIELDS: dict[ActionKind, tuple[str, object]] = {
     ActionKind.REQUIRE_APPROVAL: ("posts_need_approval", True),
     ActionKind.LIMIT: ("limited_at", True),

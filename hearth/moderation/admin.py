@@ -12,11 +12,13 @@ from django.utils.html import format_html, format_html_join
 
 from hearth.moderation.defaults import PLACEHOLDERS
 from hearth.moderation.models import (
+    BlockedPhrase,
     ModerationAction,
     PolicyPage,
     PolicySlug,
     PolicyVersion,
     Report,
+    ServerRule,
 )
 from hearth.moderation.selectors import policy_body_get
 from hearth.moderation.services import MAX_POLICY_LENGTH, policy_update
@@ -181,3 +183,23 @@ class ReportAdmin(_ReadOnlyAdmin):
     list_display = ["id", "target_username", "category", "status", "created_at"]
     list_filter = ["status", "category"]
     readonly_fields = [field.name for field in Report._meta.fields]
+
+
+@admin.register(ServerRule)
+class ServerRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # stubs' generics
+    """The rules shown at sign-up, on /about and offered in reports; the community guidelines
+    (a policy page) explain them at length, so keep both in step."""
+
+    list_display = ("position", "text", "hint")
+    list_display_links = ("text",)
+    list_editable = ("position",)
+    ordering = ("position", "id")
+
+
+@admin.register(BlockedPhrase)
+class BlockedPhraseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # stubs' generics
+    """Words and phrases posts may not use: refused, or held for the moderators' review."""
+
+    list_display = ("phrase", "whole_word", "action", "created_at")
+    list_filter = ("action", "whole_word")
+    search_fields = ("phrase",)

@@ -11,6 +11,7 @@ from hearth.accounts.models import Account, User
 from hearth.graph import services as graph
 from hearth.media.selectors import media_by_post
 from hearth.moderation.models import Report, ReportCategory, ReportNote, ReportStatus
+from hearth.moderation.rules import server_rule_ids_unknown
 from hearth.notifications.services import notify_moderation
 from hearth.posts.models import Post
 from hearth.posts.selectors import posts_visible_to
@@ -37,7 +38,7 @@ def report_create(
     """Report `target` (and some of its posts) to the moderators.
 
     The posts must be `target`'s and visible to the reporter. Raises ValidationError keyed by
-    field ("category", "comment", "post_ids", "account") on bad input. `also_block` /
+    field ("category", "comment", "post_ids", "rule_ids", "account") on bad input. `also_block` /
     `also_mute` block or mute the account in the same step. `reporter` None: Hearth itself
     (a post held by the spam check).
     """
@@ -58,6 +59,9 @@ def report_create(
         posts = list(seen.filter(pk__in=wanted, author=target).order_by("id"))
         if len(posts) != len(wanted):
             errors["post_ids"] = "Some of those posts aren’t this account’s, or are gone."
+    rules = list(dict.fromkeys(int(pk) for pk in rule_ids))
+    if server_rule_ids_unknown(rules):
+        errors["rule_ids"] = "Pick rules from this server’s list."
     if errors:
         raise ValidationError(errors)
     report = Report.objects.create(
@@ -66,7 +70,7 @@ def report_create(
         target_username=target.username,
         category=category,
         comment=comment,
-        rule_ids=[int(pk) for pk in rule_ids],
+        rule_ids=rules,
         forward=forward,
         snapshot=_snapshot(target, posts),
     )

@@ -4,6 +4,7 @@ every permission, so they are moderators too, and alone may place legal holds, e
 a lawful request, delete an account's data and read the audit log."""
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.core.cache import cache
 
 from hearth.accounts.models import User
 
@@ -13,6 +14,25 @@ MODERATE_PERMISSION = "moderation.moderate"
 
 def is_moderator(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))
+
+
+#: How long the header's "is this member a moderator?" answer is reused (a role given through
+#: moderator_grant shows at once; one changed in the Django admin within this many seconds).
+NAV_CACHE_SECONDS = 5 * 60
+
+
+def _nav_key(user_id: int) -> str:
+    return f"is-moderator:{user_id}"
+
+
+def is_moderator_cached(user: User) -> bool:
+    """is_moderator for the page frame: from the cache, so a page costs no permission queries."""
+    key = _nav_key(user.pk)
+    found: bool | None = cache.get(key)
+    if found is None:
+        found = is_moderator(user)
+        cache.set(key, found, NAV_CACHE_SECONDS)
+    return found
 
 
 def is_admin(user: User | AnonymousUser) -> bool:
@@ -30,6 +50,7 @@ def moderator_grant(*, user: User) -> None:
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     user.groups.add(group)
+    cache.delete(_nav_key(user.pk))
     # has_perm caches the member's permissions on the object; forget them.
     for cache_name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache_name, None)

@@ -47,6 +47,8 @@ from hearth.posts.models import (
     PostEdit,
     PostHashtag,
 )
+from hearth.posts.models.post import ModerationState
+from hearth.posts.screening import ALLOW, Draft, Outcome, Verdict, screen
 from hearth.posts.selectors import OPEN_VISIBILITIES, can_see
 from hearth.posts.text import RenderedText, is_blank, render, text_length
 
@@ -88,9 +90,11 @@ def post_create(
     rendered, mention_ids = _check_content(
         text, spoiler_text, visibility, errors, allow_blank=bool(media)
     )
+    verdict = _screen(Draft(author, text, spoiler_text, mention_ids), errors)
     if errors:
         raise ValidationError(errors)
     post = Post.objects.create(
+        review_state=ModerationState.HELD if verdict.outcome == Outcome.HOLD else "",
         author=author,
         text=text,
         content_html=rendered.html,
@@ -135,12 +139,13 @@ def post_edit(
     rendered, mention_ids = _check_content(
         text, spoiler_text, current.visibility, errors, allow_blank=has_media
     )
-    if errors:
-        raise ValidationError(errors)
     sensitive = sensitive or bool(spoiler_text)
     before = (current.text, current.spoiler_text, current.sensitive)
-    if before == (text, spoiler_text, sensitive):
+    if before == (text, spoiler_text, sensitive) and not errors:
         return current
+    verdict = _screen(Draft(editor, text, spoiler_text, mention_ids, post_id=current.pk), errors)
+    if errors:
+        raise ValidationError(errors)
     PostEdit.objects.create(
         post=current,
         text=current.text,
@@ -152,8 +157,11 @@ def post_edit(
     current.text, current.spoiler_text, current.sensitive = text, spoiler_text, sensitive
     current.content_html = rendered.html
     current.edited_at = timezone.now()
+    if verdict.outcome == Outcome.HOLD and current.review_state == ModerationState.NONE:
+        current.review_state = ModerationState.HELD  # out of sight again until approved
     # Only these fields: the counters may have moved since the row was read.
-    current.save(update_fields=["text", "spoiler_text", "sensitive", "content_html", "edited_at"])
+    fields = ["text", "spoiler_text", "sensitive", "content_html", "edited_at", "review_state"]
+    current.save(update_fields=fields)
     _mentions_replace(current, mention_ids)
     PostHashtag.objects.filter(post=current).delete()
     _hashtags_link(current, rendered.hashtags)
@@ -379,6 +387,17 @@ def _check_content(
             "Mention at least one person: a post for mentioned people only goes to them."
         ]
     return rendered, mention_ids
+
+
+def _screen(draft: Draft, errors: dict[str, list[str]]) -> Verdict:
+    """Run the screeners (hearth.posts.screening) on a post otherwise valid; a rejection
+    becomes an error on the text."""
+    if errors:
+        return ALLOW
+    verdict = screen(draft)
+    if verdict.outcome == Outcome.REJECT:
+        errors["text"] = [verdict.reason]
+    return verdict
 
 
 def _accounts_named(names: Iterable[str]) -> dict[str, tuple[int, str]]:

@@ -5,7 +5,9 @@ Receivers live in the listening app's `receivers.py` and should only enqueue wor
 Every signal's sender is Post; the arguments are ids, never model instances:
 
 - `post_created(post_id)`: a new post (not a repost, see `reblogged`). Mentions are implied:
-  the post's Mention rows exist by then.
+  the post's Mention rows exist by then. A post held for review (review_state "held") is
+  sent too, and reaches only its author; it is sent again when a moderator approves it, so
+  receivers must be idempotent (they are: fan-out and notifications are).
 - `post_edited(post_id)`: the text, content warning or sensitivity changed.
 - `post_deleted(post_id, author_id)`: a post or repost is gone, whoever removed it; also sent
   for each repost removed with the post it reposted.

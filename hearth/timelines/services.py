@@ -76,6 +76,10 @@ def _deliver(post: Post) -> int:
     item = FeedItem(post.pk, post.author_id, post.reblog_of_id)
     store.push([post.author_id], item)
     delivered = 1
+    if post.review_state:
+        # Held for review (or removed): only its author sees it. Approving a held post sends
+        # `post_created` again (hearth.moderation.actions), which fans it out then.
+        return delivered
     if post.visibility != Visibility.DIRECT and _is_big(post):
         big_accounts_forget()  # readers merge it from now on, not a minute later
         return delivered

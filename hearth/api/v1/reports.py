@@ -1,7 +1,8 @@
 """POST /api/v1/reports: report an account (and some of its statuses) to the moderators.
 
 Mastodon's categories are coarser than Hearth's: `legal` is filed as illegal content and
-`violation` (a rule broken) as "something else" with the rule ids kept; Hearth's own category
+`violation` (a rule broken) as "breaks a server rule" with the rule ids (checked against
+the server's rules: 422 naming `rule_ids` otherwise); Hearth's own category
 names are accepted too. The Report entity maps back the other way.
 """
 
@@ -26,7 +27,7 @@ router = Router(tags=["reports"])
 FROM_MASTODON: Mapping[str, str] = {
     "spam": ReportCategory.SPAM,
     "legal": ReportCategory.ILLEGAL,
-    "violation": ReportCategory.OTHER,
+    "violation": ReportCategory.RULE,
     "other": ReportCategory.OTHER,
 }
 #: Hearth's categories -> Mastodon's.
@@ -38,6 +39,7 @@ TO_MASTODON: Mapping[str, str] = {
     ReportCategory.HATE: "violation",
     ReportCategory.VIOLENCE: "violation",
     ReportCategory.IMPERSONATION: "violation",
+    ReportCategory.RULE: "violation",
     ReportCategory.OTHER: "other",
 }
 

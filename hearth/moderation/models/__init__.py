@@ -5,16 +5,20 @@ from hearth.moderation.models.action import (
     ModerationAction,
 )
 from hearth.moderation.models.appeal import Appeal, AppealStatus
+from hearth.moderation.models.blocked_phrase import BlockedPhrase, PhraseAction
 from hearth.moderation.models.policy import PolicyPage, PolicySlug, PolicyVersion
 from hearth.moderation.models.report import Report, ReportCategory, ReportNote, ReportStatus
+from hearth.moderation.models.rule import ServerRule
 
 __all__ = [
     "APPEALABLE",
     "ActionKind",
     "Appeal",
     "AppealStatus",
+    "BlockedPhrase",
     "ImmutableError",
     "ModerationAction",
+    "PhraseAction",
     "PolicyPage",
     "PolicySlug",
     "PolicyVersion",
@@ -22,4 +26,5 @@ __all__ = [
     "ReportCategory",
     "ReportNote",
     "ReportStatus",
+    "ServerRule",
 ]

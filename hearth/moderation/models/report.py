@@ -14,6 +14,8 @@ class ReportCategory(models.TextChoices):
     ILLEGAL = "illegal", "Illegal content"
     CSAM = "csam", "Sexual content involving minors"
     IMPERSONATION = "impersonation", "Impersonation"
+    #: Breaks one or more of the server rules (Report.rule_ids says which).
+    RULE = "rule", "Breaks a server rule"
     OTHER = "other", "Something else"
 
 

@@ -2,7 +2,9 @@
 post, the role on every moderation URL, and suspension on every surface."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from hearth.accounts.models.user import Visibility
 from hearth.moderation.models import ActionKind, Appeal, ModerationAction, Report
@@ -260,3 +262,18 @@ def test_legal_hold_blocks_deletion_and_export_is_logged(other_user, mod):
     assert DataExport.objects.filter(user=other_user).exists()
     kinds = list(ModerationAction.objects.order_by("id").values_list("kind", flat=True))
     assert kinds == [ActionKind.LEGAL_HOLD, ActionKind.LEGAL_EXPORT]
+
+
+def test_the_header_links_moderators_to_the_queue_at_no_query_cost(client):
+    member, moderator = make_user("nell"), make_user("otto")
+    moderator_grant(user=moderator)
+    client.force_login(member)
+    assert 'href="/moderation/"' not in client.get("/settings/profile").content.decode()
+    client.force_login(moderator)
+    client.get("/settings/profile")  # the answer is cached on the first page
+    page = client.get("/settings/profile").content.decode()
+    assert 'href="/moderation/"' in page
+    # And a later page asks the database nothing about permissions
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/settings/profile")
+    assert not any("auth_permission" in query["sql"] for query in queries.captured_queries)

@@ -42,7 +42,7 @@ def test_report_a_post_then_a_moderator_removes_it(page, tmp_path):
     page.context.clear_cookies()
     log_in(page, "moira")
     page.goto("/settings/profile")
-    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
     page.locator(".report-table").get_by_text("@bruno").wait_for()
     page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
     page.locator(".report-table a").first.click()

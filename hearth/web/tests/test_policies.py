@@ -118,13 +118,13 @@ def test_edited_text_and_its_date_replace_the_shipped_one(client, admin_user):
         editor=admin_user,
     )
 
-    # Then the page shows it, dated today, and /about shows the new rules
+    # Then the page shows it, dated today (/about lists the ServerRule rows, edited apart:
+    # hearth/moderation/tests/test_rules.py)
     text = main_text(client.get("/guidelines"))
     assert "Be excellent to each other on Hearth." in text
     assert "violent extremism" not in text
     today = datetime.datetime.now(tz=datetime.UTC).date()
     assert f"Last updated {today:%-d %B %Y}" in text
-    assert "Be excellent to each other" in main_text(client.get("/about"))
 
 
 def test_about_shows_the_server_its_team_members_and_policies(client, user, admin_user):

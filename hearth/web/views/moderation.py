@@ -29,7 +29,7 @@ from hearth.moderation.actions import (
 from hearth.moderation.models import Appeal, ReportCategory, ReportStatus
 from hearth.moderation.reports import report_assign, report_note_add
 from hearth.moderation.roles import is_admin, is_moderator
-from hearth.moderation.selectors import server_rules_get
+from hearth.moderation.rules import server_rule_list
 from hearth.posts.models import Post
 from hearth.web.pagination import page_before, parse_cursor
 
@@ -391,5 +391,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def transparency(request: HttpRequest) -> HttpResponse:
-    context = {"months": queue.transparency_counts(), "rules_html": server_rules_get()}
+    context = {"months": queue.transparency_counts(), "rules": server_rule_list()}
     return render(request, "moderation/transparency.html", context)

@@ -4,11 +4,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hearth.moderation.models import PolicySlug
+from hearth.moderation.rules import server_rule_list
 from hearth.moderation.selectors import (
     policy_get,
     server_admin_list,
     server_member_count,
-    server_rules_get,
 )
 
 #: The policies reachable at /<slug>, in the order they are linked.
@@ -22,7 +22,7 @@ def _policy_links(current: str) -> list[tuple[str, str]]:
 def about(request: HttpRequest) -> HttpResponse:
     context = {
         "about": policy_get(slug=PolicySlug.ABOUT),
-        "rules_html": server_rules_get(),
+        "rules": server_rule_list(),
         "admins": server_admin_list(),
         "member_count": server_member_count(),
         "policy_links": _policy_links(current=PolicySlug.ABOUT),

@@ -18,6 +18,7 @@ from hearth.moderation.actions import appeal_create
 from hearth.moderation.models import ModerationAction, ReportCategory
 from hearth.moderation.queue import latest_suspension, notice_get
 from hearth.moderation.reports import MAX_COMMENT, MAX_POSTS, report_create
+from hearth.moderation.rules import server_rule_list
 from hearth.posts.models import Post
 from hearth.posts.selectors import account_posts
 from hearth.web.views.relationships import viewer_account
@@ -25,7 +26,10 @@ from hearth.web.views.relationships import viewer_account
 
 class ReportForm(forms.Form):
     category = forms.ChoiceField(
-        label="What’s wrong?", choices=ReportCategory.choices, widget=forms.RadioSelect
+        label="What’s wrong?",
+        choices=ReportCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of problem this is."},
     )
     post_ids = forms.TypedMultipleChoiceField(
         label="Which posts?",
@@ -34,6 +38,13 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Pick the posts that show the problem, if any. The moderators see them as "
         "they are now, even if they are deleted later.",
+    )
+    rule_ids = forms.TypedMultipleChoiceField(
+        label="Which rules?",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="If it breaks a server rule, pick the rules.",
     )
     comment = forms.CharField(
         label="Anything else the moderators should know?",
@@ -58,6 +69,15 @@ class ReportForm(forms.Form):
             (post.pk, f"{post.created_at:%d %b %Y}: {(post.spoiler_text or post.text)[:140]}")
             for post in posts
         ]
+        self.fields["rule_ids"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (rule.id, rule.text) for rule in server_rule_list()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("category") == ReportCategory.RULE and not data.get("rule_ids"):
+            self.add_error("rule_ids", "Pick the rules it breaks.")
+        return data
 
 
 def _reportable_target(request: HttpRequest, username: str) -> tuple[Account, Account]:
@@ -89,6 +109,7 @@ def report(request: HttpRequest, username: str) -> HttpResponse:
                     category=data["category"],
                     comment=data["comment"],
                     post_ids=data["post_ids"],
+                    rule_ids=data["rule_ids"] if data["category"] == ReportCategory.RULE else [],
                     also_block=data["also_block"],
                     also_mute=data["also_mute"],
                 )

@@ -1,0 +1,108 @@
+"""The moderation checks on every new or edited post, registered into
+hearth.posts.screening.POST_SCREENERS by ModerationConfig.ready():
+
+- **blocked phrases** (BlockedPhrase, admin-managed): refuse the post, or hold it;
+- **approval required**: every post of an account the moderators put under approval
+  (Account.posts_need_approval) is held;
+- **the spam heuristic**: a post is held when it has more than HEARTH_SPAM_MAX_LINKS links,
+  mentions more than HEARTH_SPAM_MAX_STRANGER_MENTIONS accounts that don't follow its author,
+  or is the author's third identical text within an hour (HEARTH_SPAM_MAX_REPEATS earlier
+  ones); in a member's first day the HEARTH_SPAM_NEW_ACCOUNT_* limits apply instead.
+
+A held post is seen by its author only, until a moderator approves it from the queue.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from hearth.accounts.models import User
+from hearth.graph.models import Follow
+from hearth.moderation.rules import blocked_phrase_matcher
+from hearth.posts.models import Post
+from hearth.posts.screening import ALLOW, Draft, Verdict
+
+_LINK = re.compile(r"\bhttps?://[^\s<>]+", re.IGNORECASE)
+NEW_ACCOUNT_AGE = timedelta(days=1)
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+def blocked_phrases(draft: Draft) -> Verdict:
+    matcher = blocked_phrase_matcher()
+    text = f"{draft.spoiler_text}\n{draft.text}"
+    if matcher.reject is not None and (found := matcher.reject.search(text)):
+        return Verdict.reject(
+            f"“{found.group(0)}” isn’t allowed on this server: please rephrase your post."
+        )
+    if matcher.hold is not None and matcher.hold.search(text):
+        return Verdict.hold("It uses a phrase the moderators review first.")
+    return ALLOW
+
+
+def approval_required(draft: Draft) -> Verdict:
+    if draft.author.posts_need_approval:
+        return Verdict.hold("The moderators approve this account’s posts first.")
+    return ALLOW
+
+
+@dataclass(frozen=True)
+class SpamLimits:
+    links: int
+    stranger_mentions: int
+    repeats: int
+
+
+def spam_limits(*, new_account: bool) -> SpamLimits:
+    if new_account:
+        return SpamLimits(
+            links=settings.HEARTH_SPAM_NEW_ACCOUNT_MAX_LINKS,
+            stranger_mentions=settings.HEARTH_SPAM_NEW_ACCOUNT_MAX_STRANGER_MENTIONS,
+            repeats=settings.HEARTH_SPAM_NEW_ACCOUNT_MAX_REPEATS,
+        )
+    return SpamLimits(
+        links=settings.HEARTH_SPAM_MAX_LINKS,
+        stranger_mentions=settings.HEARTH_SPAM_MAX_STRANGER_MENTIONS,
+        repeats=settings.HEARTH_SPAM_MAX_REPEATS,
+    )
+
+
+def _is_new(draft: Draft) -> bool:
+    if draft.author.user_id is None:
+        return False
+    joined = User.objects.filter(pk=draft.author.user_id).values_list("date_joined", flat=True)
+    first = joined.first()
+    return first is not None and first > timezone.now() - NEW_ACCOUNT_AGE
+
+
+def spam(draft: Draft) -> Verdict:
+    """The spam heuristic; a few small queries. Off when HEARTH_SPAM_CHECK_ENABLED is false."""
+    if not settings.HEARTH_SPAM_CHECK_ENABLED:
+        return ALLOW
+    limits = spam_limits(new_account=_is_new(draft))
+    if len(_LINK.findall(draft.text)) > limits.links:
+        return Verdict.hold("It has many links.")
+    mentioned = set(draft.mention_ids) - {draft.author.pk}
+    if len(mentioned) > limits.stranger_mentions:
+        followers = Follow.objects.filter(
+            target_id=draft.author.pk, follower_id__in=mentioned
+        ).count()
+        if len(mentioned) - followers > limits.stranger_mentions:
+            return Verdict.hold("It mentions many people who don’t follow you.")
+    if draft.text.strip():
+        same = Post.objects.filter(
+            author_id=draft.author.pk,
+            reblog_of__isnull=True,
+            text=draft.text,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+        )
+        if draft.post_id is not None:
+            same = same.exclude(pk=draft.post_id)
+        if same.count() >= limits.repeats:
+            return Verdict.hold("It repeats the same text as your last posts.")
+    return ALLOW
+
+
+SCREENERS = (blocked_phrases, approval_required, spam)
