@@ -152,7 +152,25 @@ def _form_data(request: HttpRequest) -> dict[str, Any]:
         pairs = _form_pairs(request.POST) + _form_pairs(request.FILES)
     except MultiPartParserError:
         raise ApiError(400, "The multipart body could not be read.") from None
+    if (request.content_type or "").lower() == "application/x-www-form-urlencoded":
+        # QueryDict groups values by key, which loses the order `a[][b]=1&a[][c]=2&a[][b]=3`
+        # needs (Tusky sends keywords_attributes so); read the body's pairs in order instead.
+        # request.POST above has already enforced Django's field limits.
+        ordered = parse_qsl(
+            request.body.decode(request.encoding or "utf-8", "replace"), keep_blank_values=True
+        )
+        pairs = _ordered_pairs(ordered)
     return nest(pairs)
+
+
+def _ordered_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    """`_form_pairs`' rule (every value of a `[]` key, else the last one), keeping order."""
+    last = {key: index for index, (key, _) in enumerate(pairs)}
+    return [
+        (key, value)
+        for index, (key, value) in enumerate(pairs)
+        if key.endswith("[]") or "[][" in key or last[key] == index
+    ]
 
 
 def query_data(request: HttpRequest) -> dict[str, Any]:

@@ -194,7 +194,8 @@ def test_a_page_of_40_costs_what_a_page_of_5_costs(
             post(someone, f"@ana hi {number}")
             graph.follow(actor=someone, target=user.account)
 
-    # Then the cost doesn't grow with the page
+    # Then the cost doesn't grow with the page (once per-member caches, e.g. filters, are warm)
+    queries_for_page(5)
     small = queries_for_page(5)
     assert queries_for_page(40) == small
     with django_assert_max_num_queries(small):

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from hearth.accounts.selectors import account_get_visible, account_list_visible
 from hearth.api.auth import caller, me, token, token_optional, viewer
 from hearth.api.errors import ApiError
+from hearth.api.filtering import apply_filters
 from hearth.api.pagination import page_by_relation, set_link, timeline_cursor
 from hearth.api.parsing import Flag, parse_body, parse_query
 from hearth.api.schemas.account import AccountOut, account_out
@@ -137,7 +138,7 @@ def statuses(request: HttpRequest, response: HttpResponse, account_id: str) -> l
         )
     set_link(response, request, page)
     ctx = context_for(request)
-    return [status_out(view, ctx) for view in page.items]
+    return apply_filters(viewer(request), "account", [status_out(view, ctx) for view in page.items])
 
 
 # --- Actions -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from hearth.api.auth import me, token
 from hearth.api.errors import validation_error
+from hearth.api.filtering import apply_filters
 from hearth.api.pagination import PageIds, cursor, page_of, set_link
 from hearth.api.parsing import Flag, parse_body, query_data, request_data, validate
 from hearth.api.schemas.account import AccountOut, account_out
@@ -143,4 +144,4 @@ def list_timeline(request: HttpRequest, response: HttpResponse, list_id: str) ->
     posts = [view.post for view in page.items]
     set_link(response, request, PageIds(posts, page.next_max_id, page.prev_min_id))
     ctx = context_for(request)
-    return [status_out(view, ctx) for view in page.items]
+    return apply_filters(viewer, "home", [status_out(view, ctx) for view in page.items])

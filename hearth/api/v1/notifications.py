@@ -13,6 +13,7 @@ from ninja import Router, Schema
 
 from hearth.api.auth import me, token
 from hearth.api.errors import validation_error
+from hearth.api.filtering import apply_filters_to_notifications
 from hearth.api.pagination import page_of, set_link
 from hearth.api.parsing import parse_query
 from hearth.api.schemas.common import context_for
@@ -72,10 +73,13 @@ def notifications(request: HttpRequest, response: HttpResponse) -> list[Notifica
     set_link(response, request, page)
     posts = selectors.notification_posts(viewer, page.items)
     ctx = context_for(request)
-    return [
-        notification_out(row, posts.get(row.post_id) if row.post_id else None, ctx)
-        for row in page.items
-    ]
+    return apply_filters_to_notifications(
+        viewer,
+        [
+            notification_out(row, posts.get(row.post_id) if row.post_id else None, ctx)
+            for row in page.items
+        ],
+    )
 
 
 # Fixed paths before /{notification_id}.

@@ -21,6 +21,7 @@ from hearth.accounts.models import Account
 from hearth.accounts.services import POSTING_LANGUAGES
 from hearth.api.auth import me, token, token_optional, viewer
 from hearth.api.errors import ApiError, validation_error
+from hearth.api.filtering import apply_filters
 from hearth.api.idempotency import post_once
 from hearth.api.parsing import Flag, parse_body, parse_query
 from hearth.api.schemas.common import context_for
@@ -188,7 +189,10 @@ def context(request: HttpRequest, status_id: str) -> ContextOut:
     )
     ctx = context_for(request)
     statuses = [status_out(view, ctx) for view in views]
-    return ContextOut(ancestors=statuses[:above], descendants=statuses[above:])
+    return ContextOut(
+        ancestors=apply_filters(looker, "thread", statuses[:above]),
+        descendants=apply_filters(looker, "thread", statuses[above:]),
+    )
 
 
 @router.get(

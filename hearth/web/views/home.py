@@ -7,6 +7,7 @@ from django.shortcuts import render
 from hearth.graph.selectors import NO_RELATIONSHIP
 from hearth.timelines.selectors import Cursor, home_timeline, who_to_follow
 from hearth.web.post_forms import PostForm, compose_form
+from hearth.web.views.filters import filtered_page
 from hearth.web.views.relationships import is_htmx, member_account
 
 
@@ -22,8 +23,8 @@ def home_page(
     """The home page; `form` is a compose form coming back with errors (its text kept)."""
     viewer = member_account(request)
     cursor = Cursor(max_id=request.GET.get("max_id"))
-    page = home_timeline(viewer, cursor)
-    context = {"page": page, "viewer": viewer, "next_url": request.path}
+    page, muted_words = filtered_page(viewer, "home", home_timeline(viewer, cursor))
+    context = {"page": page, "viewer": viewer, "next_url": request.path, "muted_words": muted_words}
     if is_htmx(request) and cursor.max_id is not None:
         return render(request, "web/timelines/_page.html", context)
     context |= {

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from hearth.accounts.models import Account
 from hearth.timelines import selectors
 from hearth.timelines.selectors import Cursor, TimelinePage
+from hearth.web.views.filters import filtered_page
 from hearth.web.views.relationships import is_htmx, member_account, viewer_account
 
 #: The profile's tabs: (name in the URL, label).
@@ -29,8 +30,11 @@ def _list_page(
 
 
 def public(request: HttpRequest) -> HttpResponse:
-    page = selectors.local_timeline(viewer_account(request), _cursor(request))
-    return _list_page(request, page, {"kind": "public"})
+    viewer = viewer_account(request)
+    page, muted_words = filtered_page(
+        viewer, "public", selectors.local_timeline(viewer, _cursor(request))
+    )
+    return _list_page(request, page, {"kind": "public", "muted_words": muted_words})
 
 
 def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
