@@ -20,6 +20,13 @@ class Session:
     username: str
     cookie: str  # the Cookie header: session and CSRF cookies
     csrf: str
+    #: The Authorization header, for the API (`Bearer ...`); empty for the web.
+    authorization: str = ""
+
+
+def bearer(username: str, token: str) -> Session:
+    """A client of the API: a bearer token, no cookies."""
+    return Session(username, "", "", f"Bearer {token}")
 
 
 def login(base: str, username: str, password: str) -> Session:
@@ -55,7 +62,9 @@ class Sample:
 def request(base: str, path: str, session: Session | None, *, post: str = "") -> Sample:
     """One request without following redirects; its status, X-Queries and body size."""
     req = urllib.request.Request(base + path, data=post.encode() or None)  # noqa: S310
-    if session is not None:
+    if session is not None and session.authorization:
+        req.add_header("Authorization", session.authorization)
+    if session is not None and session.cookie:
         req.add_header("Cookie", session.cookie)
         if post:
             req.add_header("X-CSRFToken", session.csrf)
@@ -105,7 +114,8 @@ def wrk_command(
     url: str, *, seconds: int, connections: int, session: Session | None, post: bool = False
 ) -> list[str]:
     cookie, csrf = (session.cookie, session.csrf) if session else ("", "")
-    args = ["POST" if post else "GET", cookie, csrf]
+    authorization = session.authorization if session else ""
+    args = ["POST" if post else "GET", cookie, csrf, authorization]
     return [
         ensure_wrk(), "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
         "-s", str(LUA), url, "--", *args,

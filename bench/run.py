@@ -29,6 +29,18 @@ DRAIN_TIMEOUT, PROBE_TIMEOUT = 180.0, 30.0
 #: Feeds built before the scenarios, besides the reader's.
 WARM_FEEDS = 200
 PASSWORD = "bench-hearth-password"  # noqa: S105  (the generator's default, invented accounts)
+#: The home timeline as JSON: the real Mastodon API endpoint, with a bearer token.
+HOME_JSON = "/api/v1/timelines/home"
+SCENARIOS = ("floor", "home_json", "home_html", "post_create", "fanout")
+#: Issues a read token for a member in the server's database (printed on stdout).
+_ISSUE_SCRIPT = """
+from hearth.accounts.models import User
+from hearth.api.oauth.services import app_create
+from hearth.api.oauth.tokens import access_token_issue
+app = app_create(name="bench", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=["read"])
+user = User.objects.get(username={username!r})
+print(access_token_issue(user=user, application=app.application, scope="read").raw)
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fanout-posts", type=int, default=5)
     parser.add_argument("--reuse-data", action="store_true", help="keep hearth_bench as it is")
     parser.add_argument("--skip-sqlite", action="store_true", help="skip the embedded RSS check")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help=f"comma-separated subset of {','.join(SCENARIOS)} (the floor always runs)",
+    )
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="hearth_bench")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5", help="'' for none")
@@ -48,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         help="Celery broker for a fan-out worker started with the server; '' for inline jobs",
     )
     args = parser.parse_args(argv)
+    args.scenarios = {"floor", *(name.strip() for name in args.scenarios.split(",") if name)}
+    if unknown := args.scenarios - set(SCENARIOS):
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
 
     database_url = _with_db(args.pg, args.database)
     env = server.bench_env(database_url, args.redis, server.ROOT / "var" / "bench")
@@ -108,32 +128,47 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     srv = server.start(env)
     try:
         base = srv.base
+        chosen = args.scenarios
         reader = client.login(base, "bench_reader", PASSWORD)
-        writer = client.login(base, "bench_writer", PASSWORD)
-        poster = client.login(base, "bench_fanout", PASSWORD)
+        api_reader = client.bearer("bench_reader", issue_token(env, "bench_reader"))
         run = _Runner(base, args.seconds, args.connections)
         warmed = _warm_feeds(fanout)
-        run.warm_up(reader)
-        rows = {
-            "floor": run.get("/bench/floor", None),
-            "home_json": run.get("/bench/home.json", reader),
-            "home_html": run.get("/", reader),
-            "post_create": run.posting(writer, fanout),
-        }
+        run.warm_up(reader, api_reader)
+        rows = {"floor": run.get("/bench/floor", None)}
+        if "home_json" in chosen:
+            rows["home_json"] = run.get(HOME_JSON, api_reader)
+        if "home_html" in chosen:
+            rows["home_html"] = run.get("/", reader)
+        if "post_create" in chosen:
+            writer = client.login(base, "bench_writer", PASSWORD)
+            rows["post_create"] = run.posting(writer, fanout)
         floor_rps = rows["floor"]["rps"]
         for row in rows.values():
             row["ratio_to_floor"] = round(row["rps"] / floor_rps, 3)
-        return {
+        found: dict[str, Any] = {
             "feed_store": fanout.store_name(),
             "feeds_warmed": warmed,
             "scenarios": rows,
-            "fanout": run.fanout_latency(poster, reader, fanout, args.fanout_posts),
-            "redis_memory_per_feed": feed_memory(warmed.pop("ids")),
         }
+        if "fanout" in chosen:
+            poster = client.login(base, "bench_fanout", PASSWORD)
+            found["fanout"] = run.fanout_latency(poster, api_reader, fanout, args.fanout_posts)
+        found["redis_memory_per_feed"] = feed_memory(warmed.pop("ids"))
+        return found
     finally:
         srv.stop()
         if worker is not None:
             server.stop_worker(worker)
+
+
+def issue_token(env: dict[str, str], username: str) -> str:
+    """A read token for `username` from a new OAuth app, issued in the database `env` names
+    (a management shell, so it works for the embedded SQLite run too)."""
+    done = subprocess.run(  # noqa: S603
+        [str(server.BIN / "hearth"), "shell", "-c", _ISSUE_SCRIPT.format(username=username)],
+        env=env, cwd=server.ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return done.stdout.strip().splitlines()[-1]
 
 
 def _warm_feeds(fanout: Any) -> dict[str, Any]:
@@ -151,9 +186,9 @@ class _Runner:
     def __init__(self, base: str, seconds: int, connections: int) -> None:
         self.base, self.seconds, self.connections = base, seconds, connections
 
-    def warm_up(self, reader: client.Session) -> None:
-        for path in ("/bench/floor", "/bench/home.json", "/"):
-            client.wrk(self.base + path, seconds=2, connections=self.connections, session=reader)
+    def warm_up(self, reader: client.Session, api_reader: client.Session) -> None:
+        for path, session in (("/bench/floor", None), (HOME_JSON, api_reader), ("/", reader)):
+            client.wrk(self.base + path, seconds=2, connections=self.connections, session=session)
 
     def get(self, path: str, session: client.Session | None) -> dict[str, Any]:
         samples = [client.request(self.base, path, session) for _ in range(3)]
@@ -220,7 +255,7 @@ class _Runner:
         load_seconds = max(self.seconds, 4 * posts)
         load = subprocess.Popen(  # noqa: S603
             client.wrk_command(
-                self.base + "/bench/home.json",
+                self.base + HOME_JSON,
                 seconds=load_seconds,
                 connections=self.connections,
                 session=reader,
@@ -284,11 +319,12 @@ def _embedded(args: argparse.Namespace) -> dict[str, Any]:
     srv = server.start(env, workers=1)
     try:
         reader = client.login(srv.base, "bench_reader", PASSWORD)
+        api_reader = client.bearer("bench_reader", issue_token(env, "bench_reader"))
         load = {
             path: asdict(
-                client.wrk(srv.base + path, seconds=args.seconds, connections=16, session=reader)
+                client.wrk(srv.base + path, seconds=args.seconds, connections=16, session=session)
             )
-            for path in ("/", "/bench/home.json")
+            for path, session in (("/", reader), (HOME_JSON, api_reader))
         }
         rss = server.rss_kb(srv.worker_pids())
     finally:
@@ -315,20 +351,22 @@ def _print(results: dict[str, Any]) -> None:
             f"{row['errors']:>7} {row['queries']:>8} {row['bytes_per_request'] / 1024:>6.1f} "
             f"{row['ratio_to_floor']:>8.3f}\n"
         )
-    posting = results["scenarios"]["post_create"]
-    out.write(
-        f"posting: {posting['acknowledged']} acknowledged, {posting['stored']} stored; fan-out "
-        f"to {posting['writer_active_followers']} followers each done "
-        f"{posting['fanout_done_after_load_s']} s after the load "
-        f"(~{posting['feed_inserts_per_s']} feed inserts/s); newest missing from "
-        f"{posting['newest_missing_from_sampled_feeds']} sampled feeds\n"
-    )
-    fan = results["fanout"]
-    out.write(
-        f"fan-out: {fan['posts']} posts to {fan['followers_active']} active followers "
-        f"({fan['followers_sampled']} watched): p50 {fan['p50_s']} s, p95 {fan['p95_s']} s, "
-        f"max {fan['max_s']} s; home JSON meanwhile {fan['home_json_during']['rps']} req/s\n"
-    )
+    posting = results["scenarios"].get("post_create")
+    if posting is not None:
+        out.write(
+            f"posting: {posting['acknowledged']} acknowledged, {posting['stored']} stored; "
+            f"fan-out to {posting['writer_active_followers']} followers each done "
+            f"{posting['fanout_done_after_load_s']} s after the load "
+            f"(~{posting['feed_inserts_per_s']} feed inserts/s); newest missing from "
+            f"{posting['newest_missing_from_sampled_feeds']} sampled feeds\n"
+        )
+    fan = results.get("fanout")
+    if fan is not None:
+        out.write(
+            f"fan-out: {fan['posts']} posts to {fan['followers_active']} active followers "
+            f"({fan['followers_sampled']} watched): p50 {fan['p50_s']} s, p95 {fan['p95_s']} s, "
+            f"max {fan['max_s']} s; home JSON meanwhile {fan['home_json_during']['rps']} req/s\n"
+        )
     out.write(f"Redis memory per feed: {results['redis_memory_per_feed']}\n")
     if "embedded" in results:
         emb = results["embedded"]

@@ -8,6 +8,5 @@ from config.urls import urlpatterns as site
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("bench/floor", views.floor, name="bench_floor"),
-    path("bench/home.json", views.home_json, name="bench_home_json"),
     *site,
 ]

@@ -8,7 +8,6 @@ from hearth.posts.services import post_create
 def test_the_floor_is_not_in_the_real_urls(client):
     # given the shipped urlconf, when the floor is asked for, then it does not exist
     assert client.get("/bench/floor").status_code == 404
-    assert client.get("/bench/home.json").status_code == 404
 
 
 @pytest.mark.django_db
@@ -27,23 +26,6 @@ def test_the_floor_is_one_query_for_the_newest_twenty_posts(client, user, settin
     ids = [row["id"] for row in response.json()["posts"]]
     assert ids == [str(post.pk) for post in sorted(made, key=lambda p: -p.pk)[:20]]
     assert response["X-Queries"] == "1"
-
-
-@pytest.mark.django_db
-def test_the_json_home_is_the_readers_home_timeline(client_with_user, user, other_user, settings):
-    # given a member who follows someone who posted
-    from hearth.graph.services import follow
-
-    follow(actor=user.account, target=other_user.account)
-    post = post_create(author=other_user.account, text="hello bench", visibility="public")
-    settings.ROOT_URLCONF = "bench.urls"
-
-    # when the JSON home is asked for
-    response = client_with_user.get("/bench/home.json")
-
-    # then it lists the post as a status
-    assert response.status_code == 200
-    assert [status["id"] for status in response.json()] == [str(post.pk)]
 
 
 def test_the_middleware_counts_nothing_for_a_view_without_queries(rf):

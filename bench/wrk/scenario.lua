@@ -1,4 +1,5 @@
--- One wrk script for every scenario. Arguments (after `--`): method, cookie header, CSRF token.
+-- One wrk script for every scenario. Arguments (after `--`): method, cookie header, CSRF token,
+-- Authorization header (the API's bearer token; empty for the web).
 -- GET requests repeat the same request; POST sends the compose form with a unique text.
 -- done() prints one JSON line the runner parses (latencies in microseconds).
 
@@ -13,6 +14,7 @@ function init(args)
   method = args[1] or "GET"
   -- Added to wrk.headers, not replacing it: that table carries the Host header.
   if args[2] and args[2] ~= "" then wrk.headers["Cookie"] = args[2] end
+  if args[4] and args[4] ~= "" then wrk.headers["Authorization"] = args[4] end
   if method == "POST" then
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
     wrk.headers["X-CSRFToken"] = args[3] or ""

@@ -15,10 +15,11 @@ needs one of them. A top scope covers its granular ones (`read` covers `read:sta
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 from oauth2_provider.models import AccessToken, Application
@@ -26,6 +27,7 @@ from oauth2_provider.models import AccessToken, Application
 from hearth.accounts.models import Account, User
 from hearth.accounts.services import account_create_for_user
 from hearth.api.errors import INVALID_TOKEN, OUTSIDE_SCOPES, ApiError
+from hearth.core.compiled import CompiledQuery
 
 TOP_SCOPES = ("read", "write", "follow", "push")
 #: Mastodon's legacy `follow` scope grants these granular ones.
@@ -62,19 +64,68 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def resolve_token(raw: str) -> Caller | None:
-    """The caller behind a raw bearer token, or None if it is unknown, revoked, expired, or its
-    member can no longer sign in (suspended, or their account is being deleted)."""
-    token = (
-        AccessToken.objects.select_related("application", "user", "user__account")
-        .annotate(
+def _token_query(digest: str) -> QuerySet[Any, tuple[Any, ...]]:
+    """The token with this checksum, its application, user and account, and whether the user
+    has a confirmed e-mail address: every column of the four rows, as one tuple."""
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        AccessToken.objects.annotate(
             email_confirmed=Exists(
                 EmailAddress.objects.filter(user=OuterRef("user_id"), verified=True)
             )
         )
-        .filter(token_checksum=token_digest(raw))
-        .first()
+        .filter(token_checksum=digest)
+        .order_by("pk")
+        .values_list(
+            *(name for _, prefix, names in _TOKEN_ROWS for name in names), "email_confirmed"
+        )
     )
+    return rows[:1]
+
+
+def _columns(model: type[Model], prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}{field.attname}" for field in model._meta.concrete_fields)
+
+
+_TOKEN_ROWS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = tuple(
+    (model, prefix, _columns(model, prefix))
+    for model, prefix in (
+        (AccessToken, ""),
+        (Application, "application__"),
+        (User, "user__"),
+        (Account, "user__account__"),
+    )
+)
+#: Compiled once per process: every API request runs it (hearth.core.compiled).
+_TOKEN = CompiledQuery(_token_query)
+
+
+def _token_lookup(digest: str) -> AccessToken | None:
+    """The token with its application, user and account loaded (as select_related would),
+    and `email_confirmed` set. One query."""
+    found = _TOKEN.rows(digest)
+    if not found:
+        return None
+    row, loaded, start = found[0], [], 0
+    for model, _, names in _TOKEN_ROWS:
+        values = row[start : start + len(names)]
+        start += len(names)
+        attnames = [field.attname for field in model._meta.concrete_fields]
+        pk_value = values[attnames.index(model._meta.pk.attname)]
+        loaded.append(None if pk_value is None else model.from_db("default", attnames, values))
+    token, application, user, account = loaded
+    assert isinstance(token, AccessToken)  # noqa: S101  # the row is a token's
+    token.application = application
+    token.user = user
+    if user is not None and account is not None:
+        user.account = account  # type: ignore[attr-defined]
+    token.email_confirmed = row[start]
+    return token
+
+
+def resolve_token(raw: str) -> Caller | None:
+    """The caller behind a raw bearer token, or None if it is unknown, revoked, expired, or its
+    member can no longer sign in (suspended, or their account is being deleted)."""
+    token = _token_lookup(token_digest(raw))
     if token is None or token.is_expired():
         return None
     user: User | None = token.user

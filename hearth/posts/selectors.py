@@ -32,7 +32,7 @@ Every rule is a subquery (EXISTS) on the one query, so a page of any list is sti
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.db import connection
@@ -40,9 +40,11 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     prefetch_related_objects,
 )
@@ -52,6 +54,7 @@ from django.http import Http404
 from hearth.accounts.models import Account
 from hearth.accounts.models.user import Visibility
 from hearth.accounts.selectors import account_list_visible
+from hearth.core.compiled import CompiledQuery
 from hearth.graph.models import Block, Follow, Mute
 from hearth.media.models import MediaAttachment
 from hearth.media.selectors import has_media, media_by_post
@@ -337,6 +340,16 @@ def _viewer_flags(
     if viewer is None:
         return set()
 
+    found = _FLAGS.rows(viewer.pk, sorted(post_ids), sorted(author_ids))
+    return {(kind, ref) for kind, ref in found}
+
+
+def _flags_queryset(
+    viewer_id: int, post_ids: Sequence[int], author_ids: Sequence[int]
+) -> QuerySet[Any, tuple[int, int]]:
+    """_viewer_flags' query: one UNION ALL of the viewer's likes, bookmarks, pins, reposts
+    and mutes among these posts and authors."""
+
     def rows(kind: int, queryset: QuerySet[Any], ref: str) -> QuerySet[Any, tuple[int, int]]:
         annotated: QuerySet[Any, tuple[int, int]] = queryset.annotate(
             kind=Value(kind, output_field=IntegerField()), ref=F(ref)
@@ -345,23 +358,171 @@ def _viewer_flags(
 
     parts = [
         rows(
-            _FAVOURITED, Favourite.objects.filter(account=viewer, post_id__in=post_ids), "post_id"
+            _FAVOURITED,
+            Favourite.objects.filter(account_id=viewer_id, post_id__in=post_ids),
+            "post_id",
         ),
-        rows(_BOOKMARKED, Bookmark.objects.filter(account=viewer, post_id__in=post_ids), "post_id"),
-        rows(_PINNED, Pin.objects.filter(account=viewer, post_id__in=post_ids), "post_id"),
+        rows(
+            _BOOKMARKED,
+            Bookmark.objects.filter(account_id=viewer_id, post_id__in=post_ids),
+            "post_id",
+        ),
+        rows(_PINNED, Pin.objects.filter(account_id=viewer_id, post_id__in=post_ids), "post_id"),
         rows(
             _REBLOGGED,
-            Post.objects.filter(author=viewer, reblog_of_id__in=post_ids).order_by(),
+            Post.objects.filter(author_id=viewer_id, reblog_of_id__in=post_ids).order_by(),
             "reblog_of_id",
         ),
         rows(
             _MUTED,
-            Mute.objects.filter(account=viewer, target_id__in=author_ids, reposts_only=False),
+            Mute.objects.filter(account_id=viewer_id, target_id__in=author_ids, reposts_only=False),
             "target_id",
         ),
     ]
     first, *others = parts
-    return set(first.union(*others, all=True))
+    return first.union(*others, all=True)
+
+
+_FLAGS = CompiledQuery(_flags_queryset)
+
+
+# --- Stamps: a page for cached renderings ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostStamp:
+    """A visible post as a cache of rendered posts needs it: what identifies a rendering
+    (`version`), and what changes too often to cache (counters, the moderators' `sensitive`,
+    the viewer's flags), read fresh on every page.
+
+    `version` changes whenever what a rendering shows may have: the post is edited, its
+    author's profile is saved (`updated_at`), a photo on it is described or finishes
+    processing. For a repost, `reblog` is the original's stamp and the flags repeat the
+    original's, as in PostView."""
+
+    pk: int
+    author_id: int
+    version: str
+    sensitive: bool
+    replies_count: int
+    reblogs_count: int
+    favourites_count: int
+    author_followers_count: int
+    author_following_count: int
+    author_posts_count: int
+    reblog: "PostStamp | None" = None
+    favourited: bool = False
+    reblogged: bool = False
+    bookmarked: bool = False
+    pinned: bool = False
+    muted: bool = False
+
+
+def _stamp_fields(prefix: str) -> tuple[str, ...]:
+    return tuple(
+        f"{prefix}{name}"
+        for name in (
+            "id", "author_id", "edited_at", "author__updated_at", "sensitive", "replies_count",
+            "reblogs_count", "favourites_count", "author__followers_count",
+            "author__following_count", "author__posts_count",
+        )
+    ) + ("orig_media_stamp" if prefix else "self_media_stamp",)  # fmt: skip
+
+
+_STAMP_WIDTH = len(_stamp_fields(""))
+
+
+def _media_stamp(ref: str) -> Subquery:
+    newest = (
+        MediaAttachment.objects.filter(post_id=OuterRef(ref))
+        .order_by()
+        .values("post_id")
+        .annotate(newest=Max("updated_at"))
+        .values("newest")
+    )
+    return Subquery(newest)
+
+
+def _stamps_queryset(viewer_id: int, ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
+    """visible_stamps' query. It is compiled once (_STAMPS) with a stand-in viewer, which works
+    because posts_visible_to uses only the viewer's id: a rule reading anything else of the
+    viewer's would have to be passed in as a value, or it would be compiled in."""
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        posts_visible_to(Account(pk=viewer_id))
+        .filter(pk__in=ids)
+        .order_by()
+        .annotate(
+            self_media_stamp=_media_stamp("pk"), orig_media_stamp=_media_stamp("reblog_of_id")
+        )
+        .values_list(*_stamp_fields(""), *_stamp_fields("reblog_of__"))
+    )
+    return rows
+
+
+#: posts_visible_to's query for stamps, compiled once per page size: building and compiling
+#: the visibility rules costs more than PostgreSQL takes to run them (hearth.core.compiled).
+_STAMPS = CompiledQuery(_stamps_queryset)
+
+
+def _stamp(row: Sequence[Any]) -> PostStamp:
+    pk, author_id, edited, author_saved, sensitive, replies, reblogs, favourites = row[:8]
+    followers, following, posts_count, media = row[8:12]
+    return PostStamp(
+        pk=pk,
+        author_id=author_id,
+        version=f"{edited}|{author_saved}|{media}",
+        sensitive=bool(sensitive),
+        replies_count=replies,
+        reblogs_count=reblogs,
+        favourites_count=favourites,
+        author_followers_count=followers,
+        author_following_count=following,
+        author_posts_count=posts_count,
+    )
+
+
+def visible_stamps(viewer: Account, ids: Sequence[int]) -> list[PostStamp]:
+    """Stamps of the posts with these ids that `viewer` may see, in the order given, with the
+    viewer's flags: two queries (posts_visible_to's, run from a compiled template, and the
+    flags). For feeds that store ids and a cache of rendered posts (hearth.api's home)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    loaded: dict[int, PostStamp] = {}
+    for row in _STAMPS.rows(viewer.pk, wanted):
+        stamp = _stamp(row[:_STAMP_WIDTH])
+        original = row[_STAMP_WIDTH:]
+        loaded[stamp.pk] = (
+            replace(stamp, reblog=_stamp(original)) if original[0] is not None else stamp
+        )
+    stamps = [loaded[pk] for pk in wanted if pk in loaded]
+    content_ids = {s.pk for s in stamps} | {s.reblog.pk for s in stamps if s.reblog}
+    author_ids = {s.author_id for s in stamps} | {s.reblog.author_id for s in stamps if s.reblog}
+    flags = _viewer_flags(viewer, content_ids, author_ids)
+
+    def flagged(stamp: PostStamp, subject: int) -> PostStamp:
+        return replace(
+            stamp,
+            favourited=(_FAVOURITED, subject) in flags,
+            reblogged=(_REBLOGGED, subject) in flags,
+            bookmarked=(_BOOKMARKED, subject) in flags,
+            pinned=(_PINNED, subject) in flags,
+            muted=(_MUTED, stamp.author_id) in flags,
+        )
+
+    out: list[PostStamp] = []
+    for stamp in stamps:
+        if stamp.reblog is not None:
+            stamp = replace(stamp, reblog=flagged(stamp.reblog, stamp.reblog.pk))
+        out.append(flagged(stamp, stamp.reblog.pk if stamp.reblog else stamp.pk))
+    return out
+
+
+def posts_to_render(ids: Iterable[int]) -> list[PostView]:
+    """Views (without viewer flags) of posts whose visibility was just checked
+    (`visible_stamps`), to render for the cache. Never for ids that were not."""
+    loaded = Post.objects.select_related(*POST_RELATED).in_bulk(list(ids))
+    return hydrate(None, loaded.values())
 
 
 # --- Lists -----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from hearth.graph.models import Block, Follow, FollowRequest
 from hearth.graph.selectors import muted_account_ids, reposts_hidden_account_ids
 from hearth.posts import selectors as posts
 from hearth.posts.models import Bookmark, Favourite, Post
-from hearth.posts.selectors import PostView
+from hearth.posts.selectors import PostStamp, PostView
 from hearth.timelines.feeds import CursorValue, home_feed_ids, page_size
 
 _Relation = TypeVar("_Relation", Bookmark, Favourite)
@@ -76,7 +76,33 @@ def home_timeline(viewer: Account, cursor: Cursor = Cursor()) -> TimelinePage:  
     )
 
 
-def _unmuted_views(viewer: Account, views: list[PostView]) -> list[PostView]:
+@dataclass(frozen=True, slots=True)
+class StampPage:
+    """A home page as stamps (hearth.posts.selectors.PostStamp), for a cache of renderings."""
+
+    items: list[PostStamp]
+    next_max_id: int | None
+    prev_min_id: int | None
+
+
+def home_timeline_stamps(viewer: Account, cursor: Cursor = Cursor()) -> StampPage:  # noqa: B008
+    """home_timeline's page (the same posts, the same mutes, the same cursors) as stamps:
+    the feed's ids, posts_visible_to's one query (ids, versions, counters) and the viewer's
+    flags; the caller renders the posts from its cache (hearth.api's home)."""
+    ids = home_feed_ids(viewer.pk, cursor.max_id, cursor.min_id, cursor.since_id, cursor.limit)
+    stamps = _unmuted_views(viewer, posts.visible_stamps(viewer, ids))
+    full = len(ids) == page_size(cursor.limit)
+    return StampPage(
+        items=stamps,
+        next_max_id=ids[-1] if ids and full else None,
+        prev_min_id=ids[0] if ids else None,
+    )
+
+
+_Shown = TypeVar("_Shown", PostView, PostStamp)
+
+
+def _unmuted_views(viewer: Account, views: list[_Shown]) -> list[_Shown]:
     """Without posts by accounts the viewer mutes, reposts of them, and reposts by accounts
     whose reposts the viewer hides. hydrate reports full mutes; the reposts-hidden list costs
     one query, and only for a page with reposts on it."""
@@ -84,7 +110,11 @@ def _unmuted_views(viewer: Account, views: list[PostView]) -> list[PostView]:
     if not any(v.reblog is not None for v in views):
         return views
     hidden = reposts_hidden_account_ids(viewer=viewer)
-    return [v for v in views if v.reblog is None or v.post.author_id not in hidden]
+    return [v for v in views if v.reblog is None or _author_id(v) not in hidden]
+
+
+def _author_id(shown: PostView | PostStamp) -> int:
+    return shown.post.author_id if isinstance(shown, PostView) else shown.author_id
 
 
 def home_newer_count(viewer: Account, since_id: CursorValue) -> int:

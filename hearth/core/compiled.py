@@ -1,0 +1,132 @@
+"""Querysets compiled once per process, run many times with new values.
+
+Building and compiling a large queryset (the visibility rules are a dozen EXISTS subqueries)
+costs several times what PostgreSQL needs to run it. A hot path that runs the same query
+shape on every request can wrap the function that builds it:
+
+    stamps = CompiledQuery(lambda viewer_id, ids: posts_for(viewer_id, ids).values_list(...))
+    rows = stamps.rows(viewer.pk, [3, 5, 8])
+
+The first call for a shape (the vendor, and the length of each list) builds the queryset with
+marks in place of the values (numbers and strings no row holds), compiles it, and records
+which SQL parameters are which marks; later calls put the values in their places and run the
+SQL as it is, converting the values as the queryset would (`values_list` rows). The query is
+the one the function builds (on the default database, Hearth's only one), so the rules it
+encodes stay where they are written. When a mark cannot be found among the parameters (the
+function transformed a value), that shape falls back to building the queryset every time.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+Value = int | str | Sequence[int]
+_BASE = -(2**62)
+_SPAN = 2**20
+_KEEP, _SCALAR, _ITEM = range(3)
+#: Shapes kept per query; past this, new shapes are built every time.
+MAX_SHAPES = 256
+
+Slot = tuple[int, Any]
+Converter = tuple[int, list[Callable[..., Any]], Any]
+
+
+class CompiledQuery:
+    def __init__(self, build: Callable[..., QuerySet[Any, tuple[Any, ...]]]) -> None:
+        self.build = build
+        self._templates: dict[tuple[Any, ...], tuple[str, list[Slot], list[Converter]] | None] = {}
+
+    def rows(self, *values: Value) -> list[tuple[Any, ...]]:
+        """The rows `build(*values)` would return: tuples, as from `values_list`."""
+        shape = tuple(
+            ("s", None) if isinstance(value, str) else ("i", None) if isinstance(value, int)
+            else ("l", len(value))
+            for value in values
+        )  # fmt: skip
+        connection = connections[DEFAULT_DB_ALIAS]
+        key = (connection.vendor, shape)
+        if key not in self._templates and len(self._templates) < MAX_SHAPES:
+            self._templates[key] = _compile(self.build(*_marks(values)), values)
+        template = self._templates.get(key)
+        if template is None:
+            return list(self.build(*values))
+        sql, slots, converters = template
+        params = [_value(slot, values) for slot in slots]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not converters:
+            return [tuple(row) for row in rows]
+        converted = []
+        for row in rows:
+            cells = list(row)
+            for position, functions, expression in converters:
+                for function in functions:
+                    cells[position] = function(cells[position], expression, connection)
+            converted.append(tuple(cells))
+        return converted
+
+
+def _value(slot: Slot, values: Sequence[Value]) -> Any:
+    kind, where = slot
+    if kind == _KEEP:
+        return where
+    if kind == _SCALAR:
+        return values[where]
+    arg, item = where
+    return values[arg][item]
+
+
+def _mark_int(arg: int, item: int = -1) -> int:
+    return _BASE - arg * _SPAN - 1 - item
+
+
+def _mark_str(arg: int) -> str:
+    return f"\x1fhearth-compiled-mark-{arg}\x1f"
+
+
+def _marks(values: Sequence[Value]) -> list[Value]:
+    marks: list[Value] = []
+    for arg, value in enumerate(values):
+        if isinstance(value, str):
+            marks.append(_mark_str(arg))
+        elif isinstance(value, int):
+            marks.append(_mark_int(arg))
+        else:
+            marks.append([_mark_int(arg, item) for item in range(len(value))])
+    return marks
+
+
+def _compile(
+    probe: QuerySet[Any, tuple[Any, ...]], values: Sequence[Value]
+) -> tuple[str, list[Slot], list[Converter]] | None:
+    """The template for `probe` (built from the marks), or None if a mark is missing."""
+    where: dict[Any, Slot] = {}
+    for arg, value in enumerate(values):
+        if isinstance(value, str):
+            where[_mark_str(arg)] = (_SCALAR, arg)
+        elif isinstance(value, int):
+            where[_mark_int(arg)] = (_SCALAR, arg)
+        else:
+            for item in range(len(value)):
+                where[_mark_int(arg, item)] = (_ITEM, (arg, item))
+    compiler = probe.query.get_compiler(using=DEFAULT_DB_ALIAS)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. `pk__in=[]`: the queryset itself knows to answer nothing
+        return None
+    slots: list[Slot] = []
+    for param in params:
+        found = where.get(param) if isinstance(param, (int, str)) else None
+        slots.append(found if found is not None else (_KEEP, param))
+    if {slot for slot in slots if slot[0] != _KEEP} != set(where.values()):
+        return None
+    columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    converters = [
+        (position, functions, expression)
+        for position, (functions, expression) in compiler.get_converters(columns).items()
+    ]
+    return sql, slots, converters
