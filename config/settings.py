@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "hearth.media",
     "hearth.timelines",
     "hearth.notifications",
+    "hearth.filters",
     "hearth.search",
     "hearth.messaging",
     "hearth.moderation",
@@ -137,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hearth.web.context_processors.site",
                 "hearth.web.context_processors.notifications",
+                "hearth.web.context_processors.moderation",
             ],
         },
     },
@@ -440,6 +442,22 @@ ALLAUTH_TRUSTED_PROXY_COUNT = HEARTH_TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS: dict[str, str | None] | bool = {"login_failed": None}
 #: Sign-up mode until an admin changes it on the site: open, approval, invite or closed.
 HEARTH_SIGNUP_MODE = env.str("HEARTH_SIGNUP_MODE", default="open")
+#: The spam check holds a post for review when it has more links than this, mentions more
+#: accounts that don't follow its author than this, or repeats its author's text from the last
+#: hour more times than this (the third identical post is held). Tighter in a member's first
+#: day (the _NEW_ACCOUNT values). hearth/moderation/screening.py
+HEARTH_SPAM_CHECK_ENABLED = env.bool("HEARTH_SPAM_CHECK_ENABLED", default=True)
+HEARTH_SPAM_MAX_LINKS = env.int("HEARTH_SPAM_MAX_LINKS", default=4)
+HEARTH_SPAM_MAX_STRANGER_MENTIONS = env.int("HEARTH_SPAM_MAX_STRANGER_MENTIONS", default=5)
+HEARTH_SPAM_MAX_REPEATS = env.int("HEARTH_SPAM_MAX_REPEATS", default=2)
+HEARTH_SPAM_NEW_ACCOUNT_MAX_LINKS = env.int("HEARTH_SPAM_NEW_ACCOUNT_MAX_LINKS", default=2)
+HEARTH_SPAM_NEW_ACCOUNT_MAX_STRANGER_MENTIONS = env.int(
+    "HEARTH_SPAM_NEW_ACCOUNT_MAX_STRANGER_MENTIONS", default=2
+)
+HEARTH_SPAM_NEW_ACCOUNT_MAX_REPEATS = env.int("HEARTH_SPAM_NEW_ACCOUNT_MAX_REPEATS", default=1)
+#: A member whose posts need approval (the moderators' "require approval" action) is trusted
+#: again after this many of their held posts are approved.
+HEARTH_APPROVALS_TO_TRUST = env.int("HEARTH_APPROVALS_TO_TRUST", default=3)
 
 # --- Client API and OAuth -------------------------------------------------------------------------
 #: Let apps log in with a username (or email) and password (`toot login_cli`, scripts). The

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from hearth.accounts.models import User
+from hearth.moderation.roles import is_moderator_cached
 from hearth.notifications.selectors import UNREAD_CAP, unread_count
 
 
@@ -44,3 +45,12 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
         return UnreadBadge(unread_count(account=account) if account is not None else 0)
 
     return {"notifications_badge": SimpleLazyObject(count)}
+
+
+def moderation(request: HttpRequest) -> dict[str, Any]:
+    """Whether the header links to the moderators' queue: from the cache (no query), and only
+    worked out when a page's frame asks."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return {"is_moderator": False}
+    return {"is_moderator": SimpleLazyObject(lambda: is_moderator_cached(user))}

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from hearth.web.converters import UsernameConverter
 from hearth.web.views import (
     data,
+    filters,
     follow_requests,
     home,
     invites,
@@ -159,6 +160,8 @@ urlpatterns = [
     path("settings/notifications", notifications.preferences, name="settings_notifications"),
     path("settings/blocks", safety.blocks, name="settings_blocks"),
     path("settings/mutes", safety.mutes, name="settings_mutes"),
+    path("settings/filters", filters.index, name="settings_filters"),
+    path("settings/filters/<int:filter_id>/delete", filters.delete, name="settings_filter_delete"),
     path("settings/data", data.data, name="settings_data"),
     path("settings/data/export", data.export_create, name="settings_data_export"),
     path(
