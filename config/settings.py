@@ -566,6 +566,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hearth.accounts.tasks.export_purge_expired_task",
         "schedule": 24 * 60 * 60,
     },
+    # Every app's registered purge (hearth.accounts.housekeeping.PURGE_JOBS), as `hearth purge`.
+    "housekeeping-purge-jobs": {
+        "task": "hearth.accounts.tasks.purge_jobs_task",
+        "schedule": 24 * 60 * 60,
+    },
     # Re-drive fan-outs left pending (a crash between commit and enqueue) and repair feeds that
     # missed changes while Redis was down; `hearth sweep_fanout` does the same from cron.
     "timelines-fanout-sweep": {

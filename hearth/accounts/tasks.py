@@ -4,6 +4,7 @@ from celery import shared_task
 
 from hearth.accounts.deletion import accounts_erase_due
 from hearth.accounts.export import export_build, export_purge_expired
+from hearth.accounts.housekeeping import PURGE_JOBS
 
 
 @shared_task
@@ -19,3 +20,11 @@ def export_purge_expired_task() -> None:
 @shared_task
 def accounts_erase_due_task() -> None:
     accounts_erase_due()
+
+
+@shared_task
+def purge_jobs_task() -> None:
+    """The other apps' registered purges (hearth.accounts.housekeeping.PURGE_JOBS), as `hearth
+    purge` runs them: e.g. the API's expired Idempotency-Key rows."""
+    for job in PURGE_JOBS.values():
+        job()

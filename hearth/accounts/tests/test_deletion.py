@@ -217,3 +217,20 @@ def test_beat_schedules_both_housekeeping_tasks_daily():
         # (other apps' entries, such as the fan-out sweeper, run more often)
         if entry["task"].startswith("hearth.accounts."):
             assert entry["schedule"] == 24 * 60 * 60
+
+
+def test_beat_runs_every_registered_purge_job(db, monkeypatch):
+    # Given a purge job another app registered
+    from hearth.accounts import housekeeping
+    from hearth.accounts.tasks import purge_jobs_task
+
+    ran: list[str] = []
+    monkeypatch.setitem(housekeeping.PURGE_JOBS, "test rows", lambda: ran.append("yes") or 1)
+    # When beat's daily purge task runs
+    purge_jobs_task.delay()
+    # Then the job ran, and beat schedules the task
+    assert ran == ["yes"]
+    assert any(
+        entry["task"] == "hearth.accounts.tasks.purge_jobs_task"
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    )
