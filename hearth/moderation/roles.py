@@ -5,6 +5,7 @@ a lawful request, delete an account's data and read the audit log."""
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.cache import cache
+from django.db.models import QuerySet
 
 from hearth.accounts.models import User
 
@@ -54,3 +55,18 @@ def moderator_grant(*, user: User) -> None:
     # has_perm caches the member's permissions on the object; forget them.
     for cache_name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache_name, None)
+
+
+def moderator_revoke(*, user: User) -> None:
+    """Take the Moderators group away from `user` (an admin stays an admin)."""
+    group = Group.objects.filter(name=MODERATORS_GROUP).first()
+    if group is not None:
+        user.groups.remove(group)
+    cache.delete(_nav_key(user.pk))
+    for cache_name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache_name, None)
+
+
+def moderators() -> "QuerySet[User]":
+    """Members of the Moderators group, by username (admins are moderators too, not listed)."""
+    return User.objects.filter(groups__name=MODERATORS_GROUP).order_by("username")
