@@ -10,7 +10,7 @@ from hearth.posts.tests.factories import make_post
 from hearth.timelines import services, store_redis
 from hearth.timelines.feeds import FeedItem, feed_length, get_feed_store
 from hearth.timelines.models import FeedRepair
-from hearth.timelines.store_redis import RedisFeedStore
+from hearth.timelines.store_redis import RedisFeedStore, encode
 
 #: Nothing listens here: connecting is refused at once.
 CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
@@ -117,3 +117,24 @@ def test_writes_to_an_unreachable_redis_raise_so_the_job_stays_pending(db, ana):
     store = RedisFeedStore(CLOSED_PORT_URL)
     with pytest.raises(store_redis.REDIS_DOWN):
         store.push([ana.pk], FeedItem(1, ana.pk))
+
+
+def test_pushes_keep_the_newest_entries_and_set_a_lifetime(redis_store, redis_settings, ana, bruno):
+    # Given two built feeds (and one never built)
+    client = redis_settings
+    redis_store.read_page(ana.pk)
+    redis_store.read_page(bruno.pk)
+    # When more posts than a feed holds are pushed, one batch at a time
+    first = make_post(ana, "first").pk
+    pushed = [first + n for n in range(feed_length() + 5)]
+    for post_id in pushed:
+        redis_store.push([ana.pk, bruno.pk, 999_999], FeedItem(post_id, ana.pk))
+    # Then each feed keeps the newest feed_length() ids and its marker; the oldest are gone
+    for account_id in (ana.pk, bruno.pk):
+        key = redis_store.key(account_id)
+        assert client.zcard(key) == feed_length() + 1
+        assert redis_store.read_page(account_id, limit=1) == [pushed[-1]]
+        assert client.zscore(key, encode(pushed[4])) is None
+        assert client.zscore(key, encode(pushed[5])) == 0
+    # And a feed fan-out created without a build still expires
+    assert client.ttl(redis_store.key(999_999)) > 0
