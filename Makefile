@@ -45,13 +45,13 @@ serve:
 ## only reaches streams in its own process (docs/subsystems/realtime.md)
 serve-embedded:
 	@echo "Hearth is on http://$(HOST):$(PORT)/ with streaming (Ctrl-C stops it)"
-	$(BIN)/granian --interface asgi config.asgi:application --host $(HOST) --port $(PORT) \
+	$(BIN)/granian --interface asginl config.asgi:application --host $(HOST) --port $(PORT) \
 		--workers 1 --log-level warning
 
 ## The streaming API (WebSocket, server-sent events) beside `make serve`; needs REDIS_URL so
 ## events cross processes. Advertise it with HEARTH_STREAMING_URL=ws(s)://host:$(STREAM_PORT)
 stream:
-	$(BIN)/granian --interface asgi config.asgi:application --host $(HOST) --port $(STREAM_PORT) \
+	$(BIN)/granian --interface asginl config.asgi:application --host $(HOST) --port $(STREAM_PORT) \
 		--workers $(WORKERS) --log-level warning
 
 ## A Celery worker, for when CELERY_BROKER_URL is set
