@@ -12,7 +12,9 @@ readable where they always were).
 """
 
 import hashlib
+import logging
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
@@ -20,12 +22,15 @@ from django.db.models import Exists, Max, OuterRef
 from hearth.accounts.models import Account
 from hearth.accounts.models.user import Visibility
 from hearth.accounts.selectors import account_list_visible
+from hearth.messaging import signals
 from hearth.messaging.models import Conversation, ConversationMember, ConversationPost
 from hearth.messaging.selectors import access_conversation
 from hearth.posts import services as posts_services
 from hearth.posts.models import Mention, Post
 from hearth.posts.selectors import can_see, posts_visible_to
 from hearth.posts.text import render
+
+logger = logging.getLogger(__name__)
 
 
 def participants_key(account_ids: Iterable[int]) -> str:
@@ -48,20 +53,36 @@ def conversation_record_post(*, post_id: int) -> Conversation | None:
     ids = {post.author_id, *Mention.objects.filter(post=post).values_list("account_id", flat=True)}
     conversation, _ = Conversation.objects.get_or_create(participants_key=participants_key(ids))
     ConversationPost.objects.get_or_create(post=post, defaults={"conversation": conversation})
-    for account in Account.objects.filter(pk__in=ids):
-        if can_see(account, post):
-            _member_receives(conversation=conversation, account=account, post=post)
+    receivers = [
+        account.pk for account in Account.objects.filter(pk__in=ids) if can_see(account, post)
+    ]
+    for account_id in receivers:
+        _member_receives(conversation=conversation, account_id=account_id, post=post)
+    transaction.on_commit(partial(_announce, conversation.pk, post.pk, receivers))
     return conversation
 
 
-def _member_receives(*, conversation: Conversation, account: Account, post: Post) -> None:
+def _announce(conversation_id: int, post_id: int, account_ids: list[int]) -> None:
+    # Committed by now: a failing receiver (a stream) is logged, never raised.
+    results = signals.conversation_updated.send_robust(
+        sender=Conversation,
+        conversation_id=conversation_id,
+        post_id=post_id,
+        account_ids=account_ids,
+    )
+    for receiver, result in results:
+        if isinstance(result, Exception):
+            logger.error("conversation_updated receiver %r failed", receiver, exc_info=result)
+
+
+def _member_receives(*, conversation: Conversation, account_id: int, post: Post) -> None:
     member, _ = ConversationMember.objects.select_for_update().get_or_create(
-        conversation=conversation, account=account
+        conversation=conversation, account_id=account_id
     )
     if member.last_status_id is not None and member.last_status_id >= post.pk:
         return  # already filed (a re-run), or an older post arriving late
     member.last_status_id = post.pk
-    member.unread = account.pk != post.author_id
+    member.unread = account_id != post.author_id
     member.hidden = False
     member.save(update_fields=["last_status_id", "unread", "hidden", "updated_at"])
 

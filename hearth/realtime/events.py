@@ -17,14 +17,15 @@ from django.http import Http404
 
 from hearth.accounts.models import Account
 from hearth.api.auth import Caller, scope_allows
-from hearth.api.schemas.account import account_out
 from hearth.api.schemas.common import Context
+from hearth.api.schemas.conversation import conversation_out
 from hearth.api.schemas.notification import API_KINDS, notification_out
 from hearth.api.schemas.status import status_out
 from hearth.api.v1.lookups import parse_id
 from hearth.graph.models import Follow
 from hearth.graph.selectors import is_blocked_between
 from hearth.media.selectors import has_media
+from hearth.messaging.selectors import conversation_views, conversations_for
 from hearth.notifications.selectors import notification_posts, notifications_ungrouped
 from hearth.posts import selectors as posts
 from hearth.posts.models import Post
@@ -231,26 +232,17 @@ def render_notification(caller: Caller, ctx: Context, notification_id: int) -> s
     return json.dumps(out.model_dump(mode="json"), ensure_ascii=False)
 
 
-def render_conversation(caller: Caller, ctx: Context, post_id: int) -> str | None:
-    """A Conversation for a direct post the viewer may see: its id is the post's thread (the
-    post it starts from), `accounts` the other participants."""
+def render_conversation(caller: Caller, ctx: Context, conversation_id: int) -> str | None:
+    """The Conversation as /api/v1/conversations shows it to the viewer (hearth.messaging's
+    selectors and the API's serializer), if it still shows (not hidden, newest message
+    visible)."""
     viewer = caller.account
     if viewer is None or not scope_allows(caller.scopes, "read:statuses"):
         return None
-    post = posts.posts_visible_to(viewer).select_related(*posts.POST_RELATED)
-    found = post.filter(pk=post_id).first()
-    if found is None:
+    member = conversations_for(viewer).filter(conversation_id=conversation_id).first()
+    if member is None:
         return None
-    view = hydrate_posts(viewer, [found])[0]
-    status = status_out(view, ctx)
-    people = [view.author, *view.mentions]
-    others = {account.pk: account for account in people if account.pk != viewer.pk}
+    view = conversation_views(viewer, [member])[0]
     return json.dumps(
-        {
-            "id": str(found.pk),
-            "unread": found.author_id != viewer.pk,
-            "accounts": [account_out(a, ctx).model_dump(mode="json") for a in others.values()],
-            "last_status": status.model_dump(mode="json"),
-        },
-        ensure_ascii=False,
+        conversation_out(view, viewer, ctx).model_dump(mode="json"), ensure_ascii=False
     )

@@ -13,9 +13,10 @@ from oauth2_provider.models import AccessToken
 
 from hearth.accounts.models.user import Visibility
 from hearth.graph import signals as graph_signals
+from hearth.messaging import signals as messaging_signals
 from hearth.notifications import signals as notifications_signals
 from hearth.posts import signals as posts_signals
-from hearth.posts.models import Mention, Post
+from hearth.posts.models import Post
 from hearth.posts.models.post_hashtag import PostHashtag
 from hearth.realtime import groups
 from hearth.realtime.events import (
@@ -38,6 +39,9 @@ def connect() -> None:
     posts_signals.reblogged.connect(on_reblogged, dispatch_uid=f"{_UID}.reblogged")
     posts_signals.post_edited.connect(on_post_edited, dispatch_uid=f"{_UID}.post_edited")
     posts_signals.post_deleted.connect(on_post_deleted, dispatch_uid=f"{_UID}.post_deleted")
+    messaging_signals.conversation_updated.connect(
+        on_conversation_updated, dispatch_uid=f"{_UID}.conversation_updated"
+    )
     notifications_signals.notification_created.connect(
         on_notification_created, dispatch_uid=f"{_UID}.notification_created"
     )
@@ -96,6 +100,17 @@ def on_token_deleted(sender: Any, *, instance: AccessToken, **kwargs: Any) -> No
     publish([groups.token(instance.pk)], {"type": "token.revoked"})
 
 
+def on_conversation_updated(
+    sender: Any, *, conversation_id: int, account_ids: list[int], **kwargs: Any
+) -> None:
+    """A direct post filed in a conversation (hearth.messaging): each participant's `direct`
+    stream gets the Conversation, with the id /api/v1/conversations uses."""
+    publish(
+        [groups.account(pk) for pk in account_ids],
+        {"type": "conversation.event", "event": CONVERSATION, "conversation_id": conversation_id},
+    )
+
+
 def _post_event(event: str, post_id: int) -> None:
     if not listening():
         return
@@ -108,12 +123,6 @@ def _post_event(event: str, post_id: int) -> None:
         return
     author_id: int = row["author_id"]
     _publish_post(event, post_id, author_id, VIA_AUTHOR, [groups.author(author_id)])
-    if row["visibility"] == Visibility.DIRECT and event == UPDATE:
-        mentioned = Mention.objects.filter(post_id=post_id).values_list("account_id", flat=True)
-        publish(
-            [groups.account(pk) for pk in {author_id, *mentioned}],
-            {"type": "conversation.event", "event": CONVERSATION, "post_id": post_id},
-        )
     if row["visibility"] != Visibility.PUBLIC or row["reblog_of_id"] is not None:
         return
     # Consumers apply the public and hashtag timelines' own rules (replies, blocks, mutes).

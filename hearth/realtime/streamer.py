@@ -180,7 +180,7 @@ class Streamer:
         elif kind == "notification.event":
             await self._notification(int(message["notification_id"]))
         elif kind == "conversation.event":
-            await self._conversation(int(message["post_id"]))
+            await self._conversation(int(message["conversation_id"]))
         elif kind == "follows.changed":
             await self._follows_changed(int(message["target_id"]), bool(message["following"]))
 
@@ -249,12 +249,12 @@ class Streamer:
             for sub in subs:
                 await self.emit(sub, events.NOTIFICATION, payload)
 
-    async def _conversation(self, post_id: int) -> None:
+    async def _conversation(self, conversation_id: int) -> None:
         subs = [s for s in self.subscriptions.values() if s.stream == events.DIRECT]
         if not subs:
             return
         payload = await database_sync_to_async(events.render_conversation)(
-            self.caller, self.ctx, post_id
+            self.caller, self.ctx, conversation_id
         )
         if payload is not None:
             for sub in subs:

@@ -16,6 +16,7 @@ from config.asgi import application
 from hearth.accounts.models import Account, User
 from hearth.api.oauth.services import authorization_revoke
 from hearth.graph import services as graph
+from hearth.messaging.models import ConversationPost
 from hearth.posts import services as posts
 from hearth.posts.models import Post
 from hearth.realtime.tests.communicators import HttpCommunicator, WebsocketCommunicator
@@ -304,6 +305,10 @@ def test_direct_stream_gets_a_conversation(
         check("Conversation", conversation)
         assert conversation["last_status"]["id"] == str(post.pk)
         assert [a["username"] for a in conversation["accounts"]] == ["bruno"]
+        # The same conversation, by the same id, as GET /api/v1/conversations lists it
+        filed = await sync(ConversationPost.objects.get)(post_id=post.pk)
+        assert conversation["id"] == str(filed.conversation_id)
+        assert conversation["unread"] is True
 
     run(body)
 
