@@ -19,6 +19,7 @@ number of queries whatever the page holds.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -241,3 +242,26 @@ def unread_count(*, account: Account, only: NotificationFilter | None = None) ->
     if only is not None:
         rows = only.apply(rows)
     return rows.order_by()[:UNREAD_CAP].count()
+
+
+#: How long the header's unread badge may be served from the cache. Every change to an
+#: account's notifications (hearth.notifications.services) forgets its count at once; this
+#: only bounds what the cache can't hear about: a block, a mute or a suspension that hides
+#: notifications already made.
+UNREAD_BADGE_SECONDS = 30
+
+
+def unread_badge_key(account_id: int) -> str:
+    return f"notifications:unread:{account_id}"
+
+
+def unread_badge_count(*, account: Account) -> int:
+    """unread_count for the badge every page's header shows, from the cache when it can be:
+    the count's query checks each notification's visibility and costs PostgreSQL several
+    milliseconds to plan, on every page view otherwise."""
+    key = unread_badge_key(account.pk)
+    count = cache.get(key)
+    if count is None:
+        count = unread_count(account=account)
+        cache.set(key, count, UNREAD_BADGE_SECONDS)
+    return int(count)

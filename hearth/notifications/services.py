@@ -18,6 +18,7 @@ after a notification is made.
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
@@ -32,8 +33,18 @@ from hearth.notifications.models import (
     NotificationPreference,
     NotificationType,
 )
+from hearth.notifications.selectors import unread_badge_key
 from hearth.posts.models import Favourite, Mention, Post
 from hearth.posts.selectors import can_see
+
+
+def _unread_changed(*account_ids: int) -> None:
+    """These accounts' notifications changed: forget their cached unread badges now, and
+    again when the transaction commits (a page read in between may have cached the old count)."""
+    keys = [unread_badge_key(pk) for pk in account_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
 
 # --- From the posts signals ------------------------------------------------------------------
 
@@ -134,6 +145,7 @@ def notify_followed(*, follower_id: int, target_id: int) -> None:
             converted.update(type=NotificationType.FOLLOW)
         else:
             converted.delete()  # the request is answered; nothing more to say
+        _unread_changed(target.pk)
         return
     _notify(recipient=target, kind=NotificationType.FOLLOW, actor=follower)
 
@@ -155,6 +167,7 @@ def notifications_remove_between(*, account_id: int, target_id: int) -> int:
         Q(recipient_id=account_id, actor_id=target_id)
         | Q(recipient_id=target_id, actor_id=account_id)
     ).delete()
+    _unread_changed(account_id, target_id)
     return deleted
 
 
@@ -165,10 +178,7 @@ def notification_remove_unfavourited(*, post_id: int, account_id: int) -> int:
     the one notification). Returns how many were removed."""
     if Favourite.objects.filter(account_id=account_id, post_id=post_id).exists():
         return 0
-    deleted, _ = Notification.objects.filter(
-        type=NotificationType.FAVOURITE, actor_id=account_id, post_id=post_id
-    ).delete()
-    return deleted
+    return _removed(kind=NotificationType.FAVOURITE, actor_id=account_id, post_id=post_id)
 
 
 @transaction.atomic
@@ -177,9 +187,14 @@ def notification_remove_unreblogged(*, original_id: int, account_id: int) -> int
     reposted the post again meanwhile. Returns how many were removed."""
     if Post.objects.filter(author_id=account_id, reblog_of_id=original_id).exists():
         return 0
-    deleted, _ = Notification.objects.filter(
-        type=NotificationType.REBLOG, actor_id=account_id, post_id=original_id
-    ).delete()
+    return _removed(kind=NotificationType.REBLOG, actor_id=account_id, post_id=original_id)
+
+
+def _removed(*, kind: NotificationType, actor_id: int, post_id: int) -> int:
+    rows = Notification.objects.filter(type=kind, actor_id=actor_id, post_id=post_id)
+    recipients = set(rows.values_list("recipient_id", flat=True))
+    deleted, _ = rows.delete()
+    _unread_changed(*recipients)
     return deleted
 
 
@@ -201,6 +216,7 @@ def _notify(
         recipient=recipient, type=kind, actor=actor, post=post
     )
     if created:
+        _unread_changed(recipient.pk)
         signals.send_on_commit(
             signals.notification_created,
             notification_id=notification.pk,
@@ -248,6 +264,7 @@ def notifications_mark_read(*, account: Account, up_to: int | None = None) -> No
     )
     if not updated:
         NotificationMarker.objects.get_or_create(account=account, defaults={"last_read_id": up_to})
+    _unread_changed(account.pk)
 
 
 @transaction.atomic
@@ -255,6 +272,7 @@ def notification_dismiss(*, account: Account, notification_id: int) -> bool:
     """Delete one of `account`'s notifications (the client API's dismiss); False if it has no
     such notification."""
     deleted, _ = Notification.objects.filter(recipient=account, pk=notification_id).delete()
+    _unread_changed(account.pk)
     return bool(deleted)
 
 
@@ -262,6 +280,7 @@ def notification_dismiss(*, account: Account, notification_id: int) -> bool:
 def notifications_clear(*, account: Account) -> int:
     """Delete all of `account`'s notifications (the client API's clear). Returns how many."""
     deleted, _ = Notification.objects.filter(recipient=account).delete()
+    _unread_changed(account.pk)
     return deleted
 
 
@@ -289,6 +308,7 @@ def notify_moderation(*, recipient: Account, message: str, url: str = "") -> Not
     """A message from the server's moderators (hearth.moderation: a report handled, a post
     removed). Always delivered, whatever the preferences; the actor is the recipient itself,
     so no moderator is named."""
+    _unread_changed(recipient.pk)
     return Notification.objects.create(
         recipient=recipient,
         type=NotificationType.MODERATION,

@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 
 from hearth.accounts.models import User
 from hearth.moderation.roles import is_moderator_cached
-from hearth.notifications.selectors import UNREAD_CAP, unread_count
+from hearth.notifications.selectors import UNREAD_CAP, unread_badge_count
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
 
     def count() -> UnreadBadge:
         account = getattr(user, "account", None)
-        return UnreadBadge(unread_count(account=account) if account is not None else 0)
+        return UnreadBadge(unread_badge_count(account=account) if account is not None else 0)
 
     return {"notifications_badge": SimpleLazyObject(count)}
 

@@ -255,3 +255,46 @@ def test_settings_turn_a_kind_off(client_with_user, zoe, fans, committed):
         'aria-current="page">Notifications'
         in client_with_user.get("/settings/notifications").content.decode()
     )
+
+
+def _badge_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/settings/profile").content.decode()
+    assert "<header" in page
+    return [q["sql"] for q in captured if "notifications_notification" in q["sql"]]
+
+
+def test_the_badge_is_counted_once_then_served_from_the_cache(
+    client_with_user, zoe, fans, committed
+):
+    post = make_post(zoe)
+    with committed():
+        posts.favourite(actor=fans[0], post=post)
+
+    assert len(_badge_queries(client_with_user)) == 1
+    assert _badge_queries(client_with_user) == []
+
+
+def test_every_change_to_the_notifications_shows_on_the_next_page(
+    client_with_user, zoe, fans, committed
+):
+    # given: the badge counted and cached at 1
+    post = make_post(zoe)
+    with committed():
+        posts.favourite(actor=fans[0], post=post)
+    assert (
+        'aria-label="Notifications, 1 unread"'
+        in client_with_user.get("/settings/profile").content.decode()
+    )
+
+    # when: a second like arrives, then the first is taken back
+    with committed():
+        posts.favourite(actor=fans[1], post=post)
+    after_like = client_with_user.get("/settings/profile").content.decode()
+    with committed():
+        posts.unfavourite(actor=fans[0], post=post)
+    after_unlike = client_with_user.get("/settings/profile").content.decode()
+
+    # then: each page counts anew, from the database
+    assert 'aria-label="Notifications, 2 unread"' in after_like
+    assert 'aria-label="Notifications, 1 unread"' in after_unlike
