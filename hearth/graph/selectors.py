@@ -4,10 +4,12 @@ the number of accounts on the page; the lists of followers and follows apply who
 `viewer` is the Account looking, or None for someone logged out.
 """
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 
@@ -55,6 +57,27 @@ class Relationship:
 
 
 NO_RELATIONSHIP = Relationship()
+
+#: How long a relationships stamp lives when nothing changes (a new one is then drawn).
+STAMP_SECONDS = 24 * 60 * 60
+
+
+def relationships_stamp_key(account_id: int) -> str:
+    return f"graph:stamp:{account_id}"
+
+
+def relationships_stamp(account_id: int) -> str:
+    """A token that changes whenever a follow, follow request or block at either end of which
+    `account_id` stands is made or undone (hearth.graph.services forgets it): put it in the
+    key of a cached value that depends on the account's relationships, and a change makes a
+    new key. One cache read."""
+    key = relationships_stamp_key(account_id)
+    stamp: str | None = cache.get(key)
+    if stamp is None:
+        cache.add(key, secrets.token_hex(8), STAMP_SECONDS)
+        stamp = cache.get(key) or ""
+    return stamp
+
 
 # Row kinds in the one query `relationships` makes.
 _FOLLOW, _REQUEST, _BLOCK, _MUTE = range(4)

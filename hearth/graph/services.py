@@ -9,6 +9,7 @@ the counters again from the database when you need them after a change.
 
 from typing import Literal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
@@ -17,6 +18,7 @@ from hearth.accounts.models import Account, User
 from hearth.graph import signals
 from hearth.graph.errors import BlockedError, FollowRequestNotFoundError, SelfRelationshipError
 from hearth.graph.models import Block, Follow, FollowRequest, Mute
+from hearth.graph.selectors import relationships_stamp_key
 
 FollowResult = Literal["following", "requested"]
 
@@ -118,6 +120,7 @@ def block(*, actor: Account, target: Account) -> None:
 @transaction.atomic
 def unblock(*, actor: Account, target: Account) -> None:
     """`actor` no longer blocks `target`. Ended follows stay ended. Harmless if not blocked."""
+    _relationships_changed(actor, target)
     Block.objects.filter(account=actor, target=target).delete()
 
 
@@ -174,6 +177,7 @@ def _lock_pair(a: Account, b: Account) -> dict[int, bool]:
     (finding no follow to delete), and the follow then be saved across the block. On SQLite,
     where FOR UPDATE does nothing, transactions begin IMMEDIATE and writers take turns anyway.
     """
+    _relationships_changed(a, b)
     rows = (
         Account.objects.select_for_update()
         .filter(pk__in=(a.pk, b.pk))
@@ -181,6 +185,14 @@ def _lock_pair(a: Account, b: Account) -> dict[int, bool]:
         .values_list("pk", "locked")
     )
     return dict(rows)
+
+
+def _relationships_changed(*accounts: Account) -> None:
+    """Forget these accounts' relationships stamps (hearth.graph.selectors), now and again at
+    commit: a read in between may have cached something under the old stamp."""
+    keys = [relationships_stamp_key(account.pk) for account in accounts]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _pair_q(left: str, right: str, a: Account, b: Account) -> Q:

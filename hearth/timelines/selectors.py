@@ -16,7 +16,11 @@ from hearth.accounts.models import Account
 from hearth.accounts.selectors import account_list_visible
 from hearth.core.pagination import MAX_LIMIT, paginate
 from hearth.graph.models import Block, Follow, FollowRequest
-from hearth.graph.selectors import muted_account_ids, reposts_hidden_account_ids
+from hearth.graph.selectors import (
+    muted_account_ids,
+    relationships_stamp,
+    reposts_hidden_account_ids,
+)
 from hearth.posts import selectors as posts
 from hearth.posts.models import Bookmark, Favourite, Post
 from hearth.posts.selectors import PostStamp, PostView
@@ -28,6 +32,8 @@ _Relation = TypeVar("_Relation", Bookmark, Favourite)
 SUGGESTIONS = 5
 #: How long a member's ranked suggestions are reused before being ranked again.
 SUGGESTIONS_CACHE_SECONDS = 15 * 60
+#: ...and the list re-checked against the viewer's relationships, for this long at most.
+SUGGESTIONS_CHECK_SECONDS = 60
 #: How many of the viewer's follows (the most recent) feed the friends-of-friends count.
 SUGGESTION_SAMPLE = 200
 
@@ -243,10 +249,22 @@ def who_to_follow(viewer: Account, *, limit: int = SUGGESTIONS) -> list[Account]
 
     Ranking the candidates aggregates follows and took over a second per home page on the
     10,000-member bench dataset, so it runs at most once per SUGGESTIONS_CACHE_SECONDS per
-    member and only over a bounded sample. Each page view then costs one query: the cached
-    candidates re-checked against the viewer's current follows, requests and blocks, so an
-    account followed a moment ago drops out at once.
+    member and only over a bounded sample. The candidates are then re-checked against the
+    viewer's current follows, requests and blocks (one query), and that list is cached too
+    under the viewer's relationships stamp (hearth.graph.selectors): an account followed or
+    blocked a moment ago drops out at once, and a page view in between costs no query. A
+    suggested account suspended or made undiscoverable meanwhile may stay up to
+    SUGGESTIONS_CHECK_SECONDS.
     """
+    checked_key = f"who-to-follow:checked:{viewer.pk}:{limit}:{relationships_stamp(viewer.pk)}"
+    checked: list[Account] | None = cache.get(checked_key)
+    if checked is None:
+        checked = _checked_suggestions(viewer, limit)
+        cache.set(checked_key, checked, SUGGESTIONS_CHECK_SECONDS)
+    return checked
+
+
+def _checked_suggestions(viewer: Account, limit: int) -> list[Account]:
     key = f"who-to-follow:{viewer.pk}:{limit}"
     candidate_ids: list[int] | None = cache.get(key)
     if candidate_ids is None:

@@ -116,14 +116,26 @@ def test_who_to_follow_skips_blocks_requests_and_undiscoverable(ana, bruno, carl
     assert selectors.who_to_follow(ana) == [dora]
 
 
-def test_who_to_follow_suggests_at_most_five_in_one_query_once_ranked(
+def test_who_to_follow_suggests_at_most_five_and_costs_no_query_once_checked(
     ana, django_assert_num_queries
 ):
     for _ in range(8):
         make_account()
-    selectors.who_to_follow(ana)  # ranks and caches the candidates
-    with django_assert_num_queries(1):
+    selectors.who_to_follow(ana)  # ranks the candidates, checks them, caches both
+    with django_assert_num_queries(0):
         assert len(selectors.who_to_follow(ana)) == 5
+
+
+def test_a_block_either_way_takes_a_suggestion_out_at_once(ana, bruno, carla):
+    # Given bruno and carla suggested to ana, the checked list cached
+    assert {bruno, carla} <= set(selectors.who_to_follow(ana))
+
+    # When bruno blocks ana
+    graph.block(actor=bruno, target=ana)
+
+    # Then her next page view no longer suggests him
+    assert bruno not in selectors.who_to_follow(ana)
+    assert carla in selectors.who_to_follow(ana)
 
 
 def test_a_suggestion_followed_a_moment_ago_drops_out_despite_the_cache(ana, bruno, carla):
