@@ -5,6 +5,7 @@ timelines: a `hide` word leaves the post out, a `warn` (or `blur`) word folds it
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +20,7 @@ from hearth.accounts.models import Account
 from hearth.filters import selectors, services
 from hearth.filters.models import MAX_KEYWORD_LENGTH, FilterAction, FilterContext
 from hearth.timelines.selectors import TimelinePage
+from hearth.web.cards import Card, CardPage
 from hearth.web.views.relationships import member_account
 
 #: (seconds or "", label) for "Mute for".
@@ -114,23 +116,30 @@ def delete(request: HttpRequest, filter_id: int) -> HttpResponse:
     return redirect("settings_filters")
 
 
+_Page = TypeVar("_Page", TimelinePage, CardPage)
+
+
 def filtered_page(
-    viewer: Account | None, context: str, page: TimelinePage
-) -> tuple[TimelinePage, dict[int, str]]:
+    viewer: Account | None, context: str, page: _Page
+) -> tuple[_Page, dict[int, str]]:
     """The page without the posts a hide filter matches, and for each post a warn/blur filter
-    matches, the muted word (or the filter's title, for a post muted by hand) to show."""
+    matches, the muted word (or the filter's title, for a post muted by hand) to show. Posts
+    are matched by what they show: the original, for a repost."""
     active = selectors.active_filters(viewer, context)
     if not active:
         return page, {}
-    kept = []
+    kept: list[Any] = []
     warnings: dict[int, str] = {}
-    for view in page.items:
-        matches = selectors.filter_matches(active, view.shown.post)
+    for item in page.items:
+        pk, shown = (
+            (item.pk, item.shown) if isinstance(item, Card) else (item.post.pk, item.shown.post)
+        )
+        matches = selectors.filter_matches(active, shown)
         if selectors.hidden_by(matches):
             continue
         if matches:
             first = matches[0]
             words = first.keyword_matches
-            warnings[view.post.pk] = words[0] if words else first.filter.title
-        kept.append(view)
+            warnings[pk] = words[0] if words else first.filter.title
+        kept.append(item)
     return replace(page, items=kept), warnings

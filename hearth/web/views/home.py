@@ -5,7 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hearth.graph.selectors import NO_RELATIONSHIP
-from hearth.timelines.selectors import Cursor, home_timeline, who_to_follow
+from hearth.timelines.selectors import Cursor, who_to_follow
+from hearth.web.cards import home_cards
 from hearth.web.post_forms import PostForm, compose_form
 from hearth.web.views.filters import filtered_page
 from hearth.web.views.relationships import is_htmx, member_account
@@ -23,7 +24,7 @@ def home_page(
     """The home page; `form` is a compose form coming back with errors (its text kept)."""
     viewer = member_account(request)
     cursor = Cursor(max_id=request.GET.get("max_id"))
-    page, muted_words = filtered_page(viewer, "home", home_timeline(viewer, cursor))
+    page, muted_words = filtered_page(viewer, "home", home_cards(request, viewer, cursor))
     context = {"page": page, "viewer": viewer, "next_url": request.path, "muted_words": muted_words}
     if is_htmx(request) and cursor.max_id is not None:
         return render(request, "web/timelines/_page.html", context)

@@ -1,0 +1,188 @@
+"""Post cards (web/posts/_post.html) for the home page, rendered once and kept in the cache.
+
+Rendering twenty cards through Django's templates costs more than everything else on the
+page together, and the home page is the one every member opens most. So it is drawn from
+stamps (hearth.posts.selectors.visible_stamps: ids, versions, counters and the viewer's flags,
+one visibility-checked query) and each card's HTML is looked up in Django's cache (Redis when
+configured) under a key made of everything the card shows that can change:
+
+- the post as rendered (`version`: edits, the author's profile, photos) and, for a repost,
+  the reposter's;
+- the counters, the moderators' `sensitive` and the viewer's flags, read fresh with the stamps;
+- whether the viewer wrote the post (Edit, Delete and Pin instead of Report);
+- the frame: scheme, host and path (links back), language and time zone.
+
+Two parts depend on the moment and the visitor's session rather than the post: the relative
+times ("5m") and the CSRF token of the action forms. They are kept as markers in the cached
+HTML and filled in for each request, so one rendering serves every member whose key matches.
+Nothing ever needs invalidating: a change makes a new key, and old entries expire.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from hearth.accounts.models import Account
+from hearth.posts.selectors import PostStamp, PostView, posts_to_render
+from hearth.timelines.selectors import Cursor, home_timeline_stamps
+from hearth.web.templatetags.hearth_tags import CARD_FOR_CACHE, CSRF_MARK, TIME_MARK, reltime
+
+#: How long a rendered card is kept. Keys change with what they show, so this only bounds
+#: how long an entry nobody asks for any more takes up room.
+CARD_SECONDS = 15 * 60
+#: Bump to drop every cached card when _post.html changes in a way the key doesn't see.
+CARD_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ShownText:
+    """What muted words are matched against (hearth.filters.selectors.Filterable)."""
+
+    pk: int
+    text: str
+    spoiler_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One post of a page, as HTML ready for this request."""
+
+    #: The post's id (the repost's own, for a repost): cursors and muted words go by it.
+    pk: int
+    html: SafeString
+    #: The post whose text is shown (the original, for a repost).
+    shown: ShownText
+
+
+@dataclass(frozen=True, slots=True)
+class CardPage:
+    """A page of cards, with the cursors of the page it was made from (TimelinePage's)."""
+
+    items: list[Card]
+    next_max_id: int | None
+    prev_min_id: int | None
+
+
+def home_cards(request: HttpRequest, viewer: Account, cursor: Cursor) -> CardPage:
+    """The viewer's home page (hearth.timelines.selectors.home_timeline_stamps) as cards."""
+    stamps = home_timeline_stamps(viewer, cursor)
+    return CardPage(
+        items=post_cards(request, viewer, stamps.items),
+        next_max_id=stamps.next_max_id,
+        prev_min_id=stamps.prev_min_id,
+    )
+
+
+def post_cards(request: HttpRequest, viewer: Account, stamps: Sequence[PostStamp]) -> list[Card]:
+    """Cards for `stamps` (already visible to `viewer`), in order: one cache get_many, and
+    for the cards not in it, posts_to_render's queries and one template render each. A post
+    deleted between the stamps and the rendering is left out."""
+    frame = _frame(request)
+    keys = {stamp.pk: _key(stamp, viewer, frame) for stamp in stamps}
+    found: dict[str, tuple[str, ShownText]] = cache.get_many(list(keys.values()))
+    missing = [stamp for stamp in stamps if keys[stamp.pk] not in found]
+    if missing:
+        fresh = _render(request, viewer, missing)
+        cache.set_many({keys[pk]: entry for pk, entry in fresh.items()}, CARD_SECONDS)
+        found.update({keys[pk]: entry for pk, entry in fresh.items()})
+
+    token = get_token(request)
+    now = timezone.now()
+
+    def fill(html: str) -> SafeString:
+        html = TIME_MARK.sub(lambda m: escape(reltime(datetime.fromisoformat(m[1]), now)), html)
+        return mark_safe(html.replace(CSRF_MARK, token))  # noqa: S308  # rendered by _post.html
+
+    cards = []
+    for stamp in stamps:
+        entry = found.get(keys[stamp.pk])
+        if entry is not None:
+            html, shown = entry
+            cards.append(Card(pk=stamp.pk, html=fill(html), shown=shown))
+    return cards
+
+
+def _frame(request: HttpRequest) -> str:
+    parts = (
+        request.scheme,
+        request.get_host(),
+        request.path,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    return hashlib.blake2b("\n".join(map(str, parts)).encode(), digest_size=12).hexdigest()
+
+
+def _key(stamp: PostStamp, viewer: Account, frame: str) -> str:
+    shown = stamp.reblog or stamp
+    flags = "".join(
+        "1" if on else "0"
+        for on in (
+            stamp.favourited,
+            stamp.reblogged,
+            stamp.bookmarked,
+            stamp.pinned,
+            shown.sensitive,
+            shown.author_id == viewer.pk,
+        )
+    )
+    counters = f"{shown.replies_count}.{shown.reblogs_count}.{shown.favourites_count}"
+    versions = stamp.version if stamp.reblog is None else f"{stamp.version}/{shown.version}"
+    digest = hashlib.blake2b(versions.encode(), digest_size=12).hexdigest()
+    return f"card:{CARD_FORMAT}:{stamp.pk}:{digest}:{counters}:{flags}:{frame}"
+
+
+def _render(
+    request: HttpRequest, viewer: Account, stamps: Sequence[PostStamp]
+) -> dict[int, tuple[str, ShownText]]:
+    template = get_template("web/posts/_post.html")
+    views = {view.post.pk: view for view in posts_to_render(stamp.pk for stamp in stamps)}
+    rendered = {}
+    for stamp in stamps:
+        view = views.get(stamp.pk)
+        if view is None:
+            continue
+        view = _as_stamped(view, stamp)
+        html = template.render(
+            {
+                "view": view,
+                "viewer": viewer,
+                "next": request.path,
+                "request": request,
+                "csrf_token": CSRF_MARK,
+                CARD_FOR_CACHE: True,
+            }
+        )
+        post = view.shown.post
+        rendered[stamp.pk] = (
+            str(html),
+            ShownText(pk=post.pk, text=post.text, spoiler_text=post.spoiler_text),
+        )
+    return rendered
+
+
+def _as_stamped(view: PostView, stamp: PostStamp) -> PostView:
+    """The view with what the stamp read fresh (and the key holds): counters, `sensitive` and
+    the viewer's flags. The card must show exactly what its key says."""
+    shown = stamp.reblog or stamp
+    post = view.shown.post
+    post.replies_count = shown.replies_count
+    post.reblogs_count = shown.reblogs_count
+    post.favourites_count = shown.favourites_count
+    post.sensitive = shown.sensitive
+    return replace(
+        view,
+        favourited=stamp.favourited,
+        reblogged=stamp.reblogged,
+        bookmarked=stamp.bookmarked,
+        pinned=stamp.pinned,
+    )
