@@ -6,13 +6,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.template import engines
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hearth.graph import services as graph
+from hearth.graph.selectors import NO_RELATIONSHIP, relationships_stamp_key
 from hearth.posts import services as posts
 from hearth.posts.models import Post
 from hearth.posts.selectors import hydrate
@@ -209,3 +212,33 @@ def test_the_shared_compose_box_is_the_one_the_template_renders(client_with_user
     assert 'data-require-alt="true"' in _compose(third.content.decode())
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second.content.decode())
     assert token.group(1) != CSRF_MARK
+
+
+def _suggestions(html: str) -> str:
+    found = re.search(r'<ul class="account-list">.*?</ul>', html, re.S)
+    assert found is not None
+    return re.sub(r"\s+", " ", _TOKEN.sub(r'\1"-"', found.group(0))).replace("> <", "><")
+
+
+def test_the_shared_suggestions_are_those_the_template_renders(client_with_user, ana):
+    bruno = make_account("bruno")
+    first = client_with_user.get("/")
+    cached = client_with_user.get("/")
+    bruno.display_name = "Bruno Renamed"
+    bruno.save()
+    cache.delete(relationships_stamp_key(ana.pk))  # as when the suggestions' check expires
+    renamed = client_with_user.get("/")
+
+    bruno.display_name = ""
+    direct = engines["django"].from_string(
+        '<ul class="account-list">{% for account in suggestions %}'
+        '{% include "web/relationships/_account_card.html" %}{% endfor %}</ul>'
+    )
+    expected = direct.render(
+        {"suggestions": [bruno], "viewer": ana, "relationship": NO_RELATIONSHIP},
+        first.wsgi_request,
+    )
+    assert "Follow @bruno" in _suggestions(first.content.decode())
+    assert _suggestions(first.content.decode()) == _suggestions(expected)
+    assert _suggestions(cached.content.decode()) == _suggestions(expected)
+    assert "Bruno Renamed" in _suggestions(renamed.content.decode())

@@ -28,10 +28,13 @@ def home_page(
     context = {"page": page, "viewer": viewer, "next_url": request.path, "muted_words": muted_words}
     if is_htmx(request) and cursor.max_id is not None:
         return render(request, "web/timelines/_page.html", context)
+    suggestions = who_to_follow(viewer)
     context |= {
         "form": form or compose_form(request),
         "max_chars": settings.HEARTH_MAX_POST_CHARS,
-        "suggestions": who_to_follow(viewer),
+        "suggestions": suggestions,
+        # Everything the suggestions' cards show: for their {% shared %} fragment.
+        "suggestions_version": [(a.pk, a.updated_at) for a in suggestions],
         "relationship": NO_RELATIONSHIP,
         "older_page": cursor.max_id is not None,
     }
