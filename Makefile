@@ -7,6 +7,10 @@ PORT ?= 8000
 STREAM_PORT ?= 8001
 WORKERS ?= 2
 THREADS ?= 4
+# granian's --backpressure caps the connections a worker accepts, idle keep-alive ones included,
+# not the requests in flight (THREADS bounds those): too low, and a visitor connecting while that
+# many browsers keep a connection open waits until one closes (bench/tests/test_serving.py).
+BACKPRESSURE ?= 256
 
 .PHONY: run demo serve serve-embedded stream install test test-fast lint format worker bench clean
 
@@ -38,7 +42,7 @@ demo: install
 serve:
 	@echo "Hearth is on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/granian --interface wsgi config.wsgi:application --host $(HOST) --port $(PORT) \
-		--workers $(WORKERS) --blocking-threads $(THREADS) --backpressure $(shell expr $(THREADS) \* 4) \
+		--workers $(WORKERS) --blocking-threads $(THREADS) --backpressure $(BACKPRESSURE) \
 		--log-level warning
 
 ## The whole site from ONE ASGI process: the embedded default, whose in-memory channel layer

@@ -14,8 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-#: The Makefile's `serve` flags (2 workers x 4 threads, backpressure 4 x threads).
-WORKERS, THREADS = 2, 4
+#: The Makefile's `serve` flags (bench/tests/test_serving.py keeps them equal).
+WORKERS, THREADS, BACKPRESSURE = 2, 4, 256
 
 
 def bench_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, str]:
@@ -84,7 +84,7 @@ def start(env: Mapping[str, str], *, workers: int = WORKERS, threads: int = THRE
     command: Sequence[str] = [
         str(BIN / "granian"), "--interface", "wsgi", "config.wsgi:application",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--blocking-threads", str(threads), "--backpressure", str(threads * 4),
+        "--blocking-threads", str(threads), "--backpressure", str(BACKPRESSURE),
         "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=dict(env), cwd=ROOT)  # noqa: S603
