@@ -237,19 +237,3 @@ def warning_reset() -> None:
     """Let the next outage warn at once (tests)."""
     global _last_warning
     _last_warning = 0.0
-
-
-#: One post into many feeds in one command (redis-py sends EVALSHA, and loads the script on
-#: NOSCRIPT): the loop runs inside Redis instead of as 3 commands per feed from Python.
-#: ARGV: the member, how many entries a feed keeps (the cap plus the READY marker), its TTL.
-PUSH_SCRIPT = """
-local keep = tonumber(ARGV[2])
-for _, key in ipairs(KEYS) do
-    redis.call('ZADD', key, 0, ARGV[1])
-    if redis.call('ZCARD', key) > keep then
-        redis.call('ZREMRANGEBYRANK', key, 0, -(keep + 1))
-    end
-    redis.call('EXPIRE', key, ARGV[3], 'NX')
-end
-return #KEYS
-"""
