@@ -108,6 +108,8 @@ class WrkResult:
     p99_ms: float
     errors: int
     bytes_per_request: float
+    #: Of the errors, answers 429 (Hearth's rate limits); counted for POST loads only.
+    rate_limited: int = 0
 
 
 def wrk_command(
@@ -135,6 +137,7 @@ def parse_wrk(output: str) -> WrkResult:
         p99_ms=round(data["p99_us"] / 1000, 2),
         errors=errors,
         bytes_per_request=round(data["bytes"] / max(data["requests"], 1)),
+        rate_limited=data.get("limited", 0),
     )
 
 

@@ -5,10 +5,22 @@ post is made over HTTP by an account with ~10,000 followers, then a sample of it
 followers' feeds is checked (`contains`, as stored, without the read-time merge) until every one
 holds it. With the pull store a post is in every feed the moment it commits, so the figure is
 the POST's own time plus one check round.
+
+The posts go over one keep-alive connection opened before the load starts (`KeptConnection`),
+as a member's browser keeps one open. granian's `--backpressure` holds a slot per connection,
+not per request, so while wrk keeps more connections open than the workers admit (64 against
+2 x 16), a connection opened during the load waits in the listen backlog until the load ends:
+that, not fan-out, was the ~19.5 s post (one of five, every run) of the earlier figures. The
+runner still times one GET on a new connection during the load (`fresh_connection_seconds`), so
+the figures show whether newcomers are admitted.
 """
 
+import http.client
 import random
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +30,7 @@ from django.db import connections
 from django.db.models import Max
 from django.utils import timezone
 
+from bench.client import Session
 from hearth.accounts.models import Account
 from hearth.graph.models import Follow
 from hearth.posts.models import Post
@@ -27,6 +40,49 @@ from hearth.timelines.feeds import get_feed_store
 ACTIVE_DAYS: int = getattr(settings, "HEARTH_FEED_ACTIVE_DAYS", 30)
 #: Feeds read at once while waiting for a delivery.
 READERS = 8
+
+
+class KeptConnection:
+    """One HTTP/1.1 connection of a logged-in session, opened when made and reused."""
+
+    def __init__(self, base: str, session: Session) -> None:
+        parts = urllib.parse.urlsplit(base)
+        self.session = session
+        self.http = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
+        self.http.connect()
+
+    def post(self, path: str, body: str) -> int:
+        """POST a form; the status (the connection stays open for the next one)."""
+        self.http.request(
+            "POST",
+            path,
+            body=body.encode(),
+            headers={
+                "Cookie": self.session.cookie,
+                "X-CSRFToken": self.session.csrf,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        response = self.http.getresponse()
+        response.read()
+        return response.status
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def fresh_connection_seconds(url: str, timeout: float) -> float | None:
+    """Seconds for a GET on a new connection (None past `timeout`): whether the server admits
+    newcomers while the load holds its connections."""
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            response.read()
+    except urllib.error.HTTPError:
+        pass  # answered all the same
+    except (TimeoutError, urllib.error.URLError):  # urllib wraps a connect timeout
+        return None
+    return round(time.perf_counter() - started, 3)
 
 
 def account_id(username: str) -> int:
@@ -53,6 +109,17 @@ def newest_post(author_id: int) -> int | None:
 
 def post_count(author_id: int) -> int:
     return Post.objects.filter(author_id=author_id).count()
+
+
+def job_seconds(post_id: int, since: float) -> float | None:
+    """Wall-clock seconds from `since` (time.time()) until the post's fan-out job was marked
+    done, or None while it is pending (the worker stamps updated_at when it finishes)."""
+    from hearth.timelines.models import FanoutJob
+
+    job = FanoutJob.objects.filter(post_id=post_id).values("state", "updated_at").first()
+    if job is None or job["state"] != FanoutJob.State.DONE:
+        return None
+    return round(job["updated_at"].timestamp() - since, 3)
 
 
 def in_feed(reader_id: int, post_id: int) -> bool:

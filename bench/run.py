@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,8 +119,10 @@ def _prepare(env: dict[str, str], admin: str, name: str, redis_url: str, profile
 
 def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     from bench import fanout
-    from bench.redis_memory import feed_memory
+    from bench.redis_memory import feed_memory, redis_configure
 
+    # Before any feed is built: a feed that became a skiplist stays one until rebuilt.
+    redis_settings = redis_configure(args.redis) if args.redis else {}
     if args.broker:
         import redis
 
@@ -147,6 +150,7 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
             row["ratio_to_floor"] = round(row["rps"] / floor_rps, 3)
         found: dict[str, Any] = {
             "feed_store": fanout.store_name(),
+            "redis_settings": redis_settings,
             "feeds_warmed": warmed,
             "scenarios": rows,
         }
@@ -247,12 +251,15 @@ class _Runner:
     def fanout_latency(
         self, poster: client.Session, reader: client.Session, fanout: Any, posts: int
     ) -> dict[str, Any]:
-        """Posts by bench_fanout while the home JSON load runs; seconds until every sampled
-        active follower's feed holds each one."""
+        """Posts by bench_fanout while the home JSON load runs; seconds from sending each POST
+        until every sampled active follower's feed holds it. The POSTs share one connection
+        opened before the load (bench/fanout.py says why); each post records where its time
+        went and whether the load was still running when it was delivered."""
         poster_id = fanout.account_id("bench_fanout")
         active = fanout.active_followers(poster_id)
         watched = fanout.sample(active, 100)
         load_seconds = max(self.seconds, 4 * posts)
+        connection = fanout.KeptConnection(self.base, poster)
         load = subprocess.Popen(  # noqa: S603
             client.wrk_command(
                 self.base + HOME_JSON,
@@ -263,29 +270,26 @@ class _Runner:
             stdout=subprocess.PIPE,
             text=True,
         )
-        latencies, rounds = [], []
+        load_ends = time.perf_counter() + load_seconds
+        latencies, each = [], []
+        newcomer = ThreadPoolExecutor(1)
         try:
             time.sleep(1)
+            fresh = newcomer.submit(
+                fanout.fresh_connection_seconds, self.base + "/bench/floor", load_seconds + 5
+            )
             for n in range(posts):
-                started = time.perf_counter()
-                body = f"visibility=public&spoiler_text=&text=Fan-out+probe+{n}+{time.time()}"
-                sample = client.request(self.base, "/posts", poster, post=body)
-                if sample.status != 302:
-                    raise RuntimeError(f"fan-out post answered {sample.status}")
-                post_id = fanout.newest_post(poster_id)
-                try:
-                    delivery = fanout.wait_for_delivery(
-                        post_id, watched, started=started, timeout=PROBE_TIMEOUT
-                    )
-                except TimeoutError:
-                    latencies.append(float("inf"))
-                    continue
-                latencies.append(delivery.seconds)
-                rounds.append(delivery.rounds)
+                probe = self._fanout_probe(connection, fanout, poster_id, watched, n)
+                probe["under_load"] = time.perf_counter() < load_ends
+                each.append(probe)
+                delivered = probe.get("delivered_s")
+                latencies.append(float("inf") if delivered is None else delivered)
                 time.sleep(1)
             missing = fanout.missing_from(fanout.newest_post(poster_id), active)
         finally:
             out, _ = load.communicate()
+            connection.close()
+            newcomer.shutdown()
         during = client.parse_wrk(out)
         ordered = sorted(latencies)
         return {
@@ -297,10 +301,39 @@ class _Runner:
             "p95_s": _finite(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]),
             "max_s": _finite(ordered[-1]),
             "timed_out": sum(1 for x in ordered if x == float("inf")),
-            "read_rounds": rounds,
+            "posts_delivered_under_load": sum(1 for probe in each if probe["under_load"]),
+            # A GET on a new connection 1 s into the load (granian admits a fixed number of
+            # connections; bench/fanout.py): about the load's length when it isn't admitted.
+            "fresh_connection_get_s": fresh.result(),
+            "per_post": each,
             "last_post_missing_from_active_feeds": missing,
             "home_json_during": asdict(during),
         }
+
+    @staticmethod
+    def _fanout_probe(
+        connection: Any, fanout: Any, poster_id: int, watched: list[int], n: int
+    ) -> dict[str, Any]:
+        """One post: seconds until its POST was answered, until the worker marked its job
+        done (None if not yet when it was seen delivered) and until every watched feed had it
+        (absent on a timeout)."""
+        started, wall = time.perf_counter(), time.time()
+        status = connection.post(
+            "/posts", f"visibility=public&spoiler_text=&text=Fan-out+probe+{n}+{wall}"
+        )
+        if status != 302:
+            raise RuntimeError(f"fan-out post answered {status}")
+        probe: dict[str, Any] = {"post_s": round(time.perf_counter() - started, 3)}
+        post_id = fanout.newest_post(poster_id)
+        try:
+            delivery = fanout.wait_for_delivery(
+                post_id, watched, started=started, timeout=PROBE_TIMEOUT
+            )
+            probe |= {"delivered_s": delivery.seconds, "rounds": delivery.rounds}
+        except TimeoutError:
+            pass
+        probe["job_done_s"] = fanout.job_seconds(post_id, wall)
+        return probe
 
 
 def _finite(seconds: float) -> float | None:
@@ -353,6 +386,11 @@ def _print(results: dict[str, Any]) -> None:
         )
     posting = results["scenarios"].get("post_create")
     if posting is not None:
+        if posting["rate_limited"]:
+            out.write(
+                f"posting: {posting['rate_limited']} of the {posting['errors']} errors are 429s: "
+                "Hearth's rate limits stopped the load (config/settings_bench.py raises them)\n"
+            )
         out.write(
             f"posting: {posting['acknowledged']} acknowledged, {posting['stored']} stored; "
             f"fan-out to {posting['writer_active_followers']} followers each done "
@@ -365,9 +403,15 @@ def _print(results: dict[str, Any]) -> None:
         out.write(
             f"fan-out: {fan['posts']} posts to {fan['followers_active']} active followers "
             f"({fan['followers_sampled']} watched): p50 {fan['p50_s']} s, p95 {fan['p95_s']} s, "
-            f"max {fan['max_s']} s; home JSON meanwhile {fan['home_json_during']['rps']} req/s\n"
+            f"max {fan['max_s']} s ({fan['posts_delivered_under_load']} delivered under load, "
+            f"POSTs answered in {[p['post_s'] for p in fan['per_post']]} s; a GET on a new "
+            f"connection during the load {fan['fresh_connection_get_s']} s); "
+            f"home JSON meanwhile {fan['home_json_during']['rps']} req/s\n"
         )
-    out.write(f"Redis memory per feed: {results['redis_memory_per_feed']}\n")
+    out.write(
+        f"Redis memory per feed: {results['redis_memory_per_feed']} "
+        f"(server settings {results['redis_settings']})\n"
+    )
     if "embedded" in results:
         emb = results["embedded"]
         out.write(f"embedded (SQLite, 1 worker): RSS {emb['rss_mb_total']} MB in all, ")
