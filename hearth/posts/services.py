@@ -111,7 +111,7 @@ def post_create(
     _posts_count_add([author.pk], 1)
     if parent is not None:
         Post.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
-    signals.post_created_in_transaction.send(sender=Post, post_id=post.pk)
+    signals.post_created_in_transaction.send(sender=Post, post_id=post.pk, is_reblog=False)
     signals.send_on_commit(signals.post_created, post_id=post.pk)
     return post
 
@@ -231,7 +231,7 @@ def reblog(*, actor: Account, post: Post) -> Post:
         return Post.objects.get(author=actor, reblog_of=original)
     Post.objects.filter(pk=original.pk).update(reblogs_count=F("reblogs_count") + 1)
     _posts_count_add([actor.pk], 1)
-    signals.post_created_in_transaction.send(sender=Post, post_id=repost.pk)
+    signals.post_created_in_transaction.send(sender=Post, post_id=repost.pk, is_reblog=True)
     signals.send_on_commit(
         signals.reblogged, reblog_id=repost.pk, original_id=original.pk, account_id=actor.pk
     )
@@ -424,23 +424,33 @@ def _mentions_replace(post: Post, account_ids: Sequence[int]) -> None:
 
 
 def _hashtags_link(post: Post, names: Sequence[str]) -> None:
+    if not names:
+        return
+    known = _hashtags_named(names)
     PostHashtag.objects.bulk_create(
-        PostHashtag(post=post, hashtag=_hashtag_get_or_create(name)) for name in names
+        PostHashtag(post=post, hashtag=known.get(name.lower()) or _hashtag_create(name))
+        for name in names
     )
 
 
-def _hashtag_get_or_create(name: str) -> Hashtag:
-    """The tag named `name` in any letter case, created as typed if new. Compared with SQL's
-    LOWER() on both sides, so the lookup agrees with the unique index on LOWER(name)."""
-    existing = Hashtag.objects.alias(lower=Lower("name")).filter(lower=Lower(Value(name)))
-    tag = existing.first()
-    if tag is not None:
-        return tag
+def _hashtags_named(names: Sequence[str]) -> dict[str, Hashtag]:
+    """{lower-cased name: tag} for the existing tags among `names`, in any letter case: one
+    query, compared with SQL's LOWER() on both sides so it agrees with the unique index on
+    LOWER(name). (Keyed by Python's lower(), which can differ from the database's for a few
+    scripts: _hashtag_create then finds the tag when it fails to create it.)"""
+    lowered = [Lower(Value(name)) for name in dict.fromkeys(names)]
+    rows = Hashtag.objects.alias(lower=Lower("name")).filter(lower__in=lowered)
+    return {tag.name.lower(): tag for tag in rows}
+
+
+def _hashtag_create(name: str) -> Hashtag:
+    """A new tag named `name` as typed; the existing one in any letter case if the unique
+    index on LOWER(name) says there is one (created concurrently)."""
     try:
         with transaction.atomic():
             return Hashtag.objects.create(name=name)
     except IntegrityError:
-        return existing.get()  # created concurrently
+        return Hashtag.objects.alias(lower=Lower("name")).get(lower=Lower(Value(name)))
 
 
 def _posts_count_add(account_ids: Sequence[int], delta: int) -> None:

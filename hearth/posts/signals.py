@@ -17,10 +17,11 @@ Every signal's sender is Post; the arguments are ids, never model instances:
 - `unreblogged(reblog_id, original_id, account_id)`: the repost `reblog_id` is gone (taken
   back or deleted; not sent for reposts removed with their original), after `post_deleted`.
 
-One signal is different: `post_created_in_transaction(post_id)` is sent synchronously, *inside*
-the transaction that creates a post or a repost, for receivers that must commit their own rows
-together with it (timelines' fan-out outbox). Such a receiver only writes rows in the same
-database; if it fails, the post is not created.
+One signal is different: `post_created_in_transaction(post_id, is_reblog)` is sent
+synchronously, *inside* the transaction that creates a post or a repost (`is_reblog` says which,
+so receivers need not read the row back), for receivers that must commit their own rows together
+with it (timelines' fan-out outbox). Such a receiver only writes rows in the same database; if it
+fails, the post is not created.
 """
 
 import logging

@@ -37,8 +37,10 @@ def connect() -> None:
     graph_signals.blocked.connect(on_blocked, dispatch_uid=f"{_UID}.blocked")
 
 
-def on_post_created_in_transaction(sender: Any, *, post_id: int, **kwargs: Any) -> None:
-    fanout_job_record(post_id=post_id)
+def on_post_created_in_transaction(
+    sender: Any, *, post_id: int, is_reblog: bool, **kwargs: Any
+) -> None:
+    fanout_job_record(post_id=post_id, is_reblog=is_reblog)
 
 
 def on_post_created(sender: Any, *, post_id: int, **kwargs: Any) -> None:

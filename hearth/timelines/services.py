@@ -50,10 +50,10 @@ DONE_JOBS_KEPT = timedelta(days=1)
 # --- The outbox ------------------------------------------------------------------------------
 
 
-def fanout_job_record(*, post_id: int) -> None:
-    """Write the outbox row for a new post, inside the transaction that creates it (called from
-    the posts `post_created_in_transaction` signal): the post and its fan-out commit together."""
-    is_reblog = Post.objects.filter(pk=post_id, reblog_of__isnull=False).exists()
+def fanout_job_record(*, post_id: int, is_reblog: bool) -> None:
+    """Write the outbox row for a new post or repost, inside the transaction that creates it
+    (called from the posts `post_created_in_transaction` signal, which says which it is): the
+    post and its fan-out commit together."""
     FanoutJob.objects.create(
         post_id=post_id, kind=FanoutJob.Kind.REBLOG if is_reblog else FanoutJob.Kind.POST
     )

@@ -92,6 +92,32 @@ def test_post_a_status_in_every_body_format(
     assert data["account"]["acct"] == "ana"
 
 
+def test_posting_costs_a_fixed_number_of_queries(
+    client: Client, user: User, other_user: User, ana: Headers, settings: Any
+) -> None:
+    # Given the checks a real server makes on every post (rate limits, blocked phrases, the
+    # spam heuristic), a tag already in use and a first request that warmed the token's cache
+    settings.HEARTH_RATE_LIMITS_ENABLED = True
+    settings.HEARTH_SPAM_CHECK_ENABLED = True
+    new_post(other_user, "Hi #hearth")
+    client.post("/api/v1/statuses", {"status": "First"}, headers=keyed(ana, "first"))
+    # When Ana's app posts a text with a tag and a mention, with an Idempotency-Key
+    body = {"status": f"Hello #Hearth @{other_user.username}"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/statuses", body, headers=keyed(ana, "second"))
+    # Then it costs no query beyond a fixed set: the token and its account, the key's claim,
+    # the post's own writes (as on the web) and the Status read back for the answer. What
+    # runs after commit (realtime, tasks) is not counted here.
+    assert response.status_code == 200, response.content
+    assert response.json()["tags"][0]["name"] == "hearth"
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len(sql) <= API_POST_QUERIES, "\n".join(sql)
+
+
+#: Queries of POST /api/v1/statuses (test_posting_costs_a_fixed_number_of_queries).
+API_POST_QUERIES = 22
+
+
 @pytest.mark.parametrize(
     ("sent", "stored"), [("1", True), ("0", False), ("true", True), ("", False)]
 )

@@ -1,10 +1,13 @@
 """The limiter on the lane's real cache (in-process on SQLite, Redis on PostgreSQL)."""
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -67,6 +70,32 @@ def test_limit_counts_per_address_and_says_when_to_retry(rate_limits: Any) -> No
     assert headers["X-RateLimit-Remaining"] == "0"
     # And another address is unaffected
     ratelimit.limit(RequestFactory().post("/posts", REMOTE_ADDR="192.0.2.2"), "post")
+
+
+def test_counters_hold_the_count_and_expire_a_minute_after_their_window(
+    rate_limits: Any,
+) -> None:
+    # Given a per-address and a per-member limit on posting
+    rate_limits.HEARTH_RATE_LIMITS = {"post": {"ip": "5/h", "account": "7/h", "new_account": ""}}
+    member = Member(pk=42, date_joined=timezone.now() - timedelta(days=3))
+    # When the member posts twice from one address
+    for _ in range(2):
+        usage = ratelimit.hit("post", ip="192.0.2.7", member=member)
+    # Then each counter holds 2 (the tighter one is reported) and `check` reads the same count
+    assert usage == ratelimit.Usage(limit=5, remaining=3, reset_in=usage.reset_in)
+    index, left = ratelimit._window(Rate(5, 3600), time.time())
+    keys = [
+        ratelimit._cache_key("post", "ip", "192.0.2.7", 3600, index),
+        ratelimit._cache_key("post", "account", "42", 3600, index),
+    ]
+    assert [cache.get(key) for key in keys] == [2, 2]
+    ratelimit.check("post", ip="192.0.2.7", member=member)
+    # And on Redis (one round trip for both), each expires a minute after its window ends
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        for key in keys:
+            assert left < client.ttl(backend.make_and_validate_key(key)) <= left + 60
 
 
 def test_new_accounts_get_the_tighter_limit(rate_limits: Any) -> None:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from hearth.accounts.models import User
+from hearth.accounts.models import Account, User
 from hearth.graph import services as graph
 from hearth.moderation.actions import action_take
 from hearth.moderation.models import ActionKind, BlockedPhrase, ModerationAction, PhraseAction
@@ -43,7 +43,10 @@ def spam_check(settings):
 
 
 def joined_long_ago(user: User) -> None:
-    User.objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=30))
+    # In the database and on `user` too: `user.account` keeps `user` as its member, and the
+    # screening reads the join date from it (as from request.user) rather than again.
+    user.date_joined = timezone.now() - timedelta(days=30)
+    User.objects.filter(pk=user.pk).update(date_joined=user.date_joined)
 
 
 # --- Blocked phrases --------------------------------------------------------------------------
@@ -192,6 +195,37 @@ def test_the_third_identical_post_in_an_hour_is_held(user, spam_check):
 
 def test_a_new_accounts_second_identical_post_is_held(user, spam_check):
     ana = user.account
+    assert make_post(ana, "Follow me back").review_state == ""
+    assert make_post(ana, "Follow me back").review_state == "held"
+
+
+def test_the_first_day_is_told_by_the_join_date_read_once(user, spam_check):
+    # Given an account reached through its member (as request.user.account), and one read
+    # on its own
+    through_member, on_its_own = user.account, Account.objects.get(pk=user.account.pk)
+    # Then each tells a first day from the member's join date
+    assert make_post(through_member, links(3)).review_state == "held"
+    assert make_post(on_its_own, "Three " + links(3)).review_state == "held"
+    joined_long_ago(user)
+    assert make_post(through_member, "Again " + links(3)).review_state == ""
+    assert make_post(Account.objects.get(pk=user.account.pk), links(3)).review_state == ""
+
+
+def test_a_new_members_repeat_is_held_when_posting_from_the_web(user, spam_check):
+    # The web reads the join date from the signed-in member (no query of its own).
+    client = logged_in(user)
+    for expected in ("", "held"):
+        client.post("/posts", {"text": "Follow me back", "visibility": "public"})
+        assert Post.objects.filter(author=user.account).latest("pk").review_state == expected
+
+
+def test_identical_posts_older_than_an_hour_are_not_counted(user, spam_check):
+    joined_long_ago(user)
+    ana = user.account
+    make_post(ana, "Follow me back")
+    make_post(ana, "Follow me back")
+    Post.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+    assert make_post(ana, "Follow me back").review_state == ""
     assert make_post(ana, "Follow me back").review_state == ""
     assert make_post(ana, "Follow me back").review_state == "held"
 

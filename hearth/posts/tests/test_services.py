@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hearth.accounts.deletion import account_erase
 from hearth.accounts.models import Account
@@ -68,6 +69,21 @@ def test_hashtags_are_shared_whatever_the_letter_case(ana, bruno):
     # Then there is one tag, named as first used, linked to both posts
     assert list(Hashtag.objects.values_list("name", flat=True)) == ["Hearth"]
     assert Hashtag.objects.get().post_links.count() == 2
+
+
+def test_a_posts_tags_are_found_in_one_query_and_new_ones_made(ana, bruno):
+    # Given two tags in use
+    make_post(ana, "#Hearth #Cats")
+    # When a post uses them in other cases, with a new tag between them
+    with CaptureQueriesContext(connection) as queries:
+        post = make_post(bruno, "#cats #Dogs #HEARTH")
+    # Then the existing ones are linked, the new one made as typed, all in the post's order
+    names = list(post.hashtag_links.order_by("pk").values_list("hashtag__name", flat=True))
+    assert names == ["Cats", "Dogs", "Hearth"]
+    assert sorted(Hashtag.objects.values_list("name", flat=True)) == ["Cats", "Dogs", "Hearth"]
+    # And the existing ones were looked up together
+    lookups = [q["sql"] for q in queries.captured_queries if 'FROM "posts_hashtag"' in q["sql"]]
+    assert len(lookups) == 1, lookups
 
 
 @pytest.mark.parametrize(

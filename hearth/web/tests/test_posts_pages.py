@@ -2,6 +2,8 @@
 delete, likes, reposts, bookmarks and pins, with and without htmx, and bad input."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hearth.accounts.models.user import Visibility
 from hearth.graph import services as graph
@@ -40,6 +42,34 @@ def test_posting_from_home_publishes_and_shows_it(client_with_user, ana):
     assert "Posted." in body
     assert "Hello, " in body
     assert 'href="/tags/hearth"' in body
+
+
+def test_posting_costs_a_fixed_number_of_queries(client_with_user, ana, bruno, settings):
+    # Given the checks a real server makes on every post: rate limits, blocked phrases and the
+    # spam heuristic, and a tag already in use
+    settings.HEARTH_RATE_LIMITS_ENABLED = True
+    settings.HEARTH_SPAM_CHECK_ENABLED = True
+    make_post(bruno, "Hi #hearth")
+    client_with_user.get("/")
+    # When Ana posts a text with a tag and a mention
+    with CaptureQueriesContext(connection) as queries:
+        response = client_with_user.post(
+            "/posts", {"text": "Hello #Hearth @bruno", "visibility": "public"}
+        )
+    # Then it is posted with no query beyond these: the session's user and Ana's account, the
+    # mentioned account, the repeat count (spam), the post, its mention, the tag and its link,
+    # her post count, the fan-out job, the session's flash message (and, in a test,
+    # savepoints instead of BEGIN/COMMIT). What runs after commit (realtime, tasks) is not here.
+    assert response.status_code == 302
+    post = Post.objects.get(author=ana)
+    assert [link.hashtag.name for link in post.hashtag_links.all()] == ["hearth"]
+    assert [mention.account_id for mention in post.mentions.all()] == [bruno.pk]
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert len(sql) <= POST_QUERIES, "\n".join(sql)
+
+
+#: Queries of a web POST /posts (test_posting_costs_a_fixed_number_of_queries).
+POST_QUERIES = 15
 
 
 def test_compose_defaults_to_the_members_visibility(client_with_user, user):
