@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hearth.accounts.models import Account
@@ -13,7 +14,7 @@ from hearth.graph import services as graph
 from hearth.posts import services as posts
 from hearth.posts.tests.factories import make_account, make_post
 from hearth.timelines import services
-from hearth.timelines.feeds import home_feed_ids
+from hearth.timelines.feeds import PENDING_LOOKUP_MAX, big_accounts_forget, home_feed_ids
 from hearth.timelines.models import FanoutJob
 
 
@@ -165,6 +166,30 @@ def test_a_post_shows_at_home_before_its_fanout_runs(store, ana, bruno):
     # Then her home already has it (pending jobs are merged when read), and his too
     assert home_feed_ids(ana.pk) == [post.pk]
     assert home_feed_ids(bruno.pk) == [post.pk]
+
+
+def test_strangers_pending_posts_cost_a_reader_no_pull_query(store, ana, bruno):
+    # Given ana's feed is built, and a stranger's post and many of bruno's (more than the
+    # outbox lookup takes by id) are still waiting for their fan-out
+    store.read_page(ana.pk)
+    big_accounts_forget()  # none on this server (an earlier test's list may be cached)
+    home_feed_ids(ana.pk)  # the large accounts' list is cached from now on
+    with CaptureQueriesContext(connection) as quiet:
+        home_feed_ids(ana.pk)
+    make_post(make_account("zed"), "not for ana")
+    # Then reading her home costs one index probe of her follows more, not the pull query
+    with CaptureQueriesContext(connection) as read:
+        assert home_feed_ids(ana.pk) == []
+    assert len(read) == len(quiet) + 1
+    assert not any("graph_block" in q["sql"] for q in read)  # the visibility rules' mark
+
+    # And once she follows bruno, his pending posts are merged again, even from a backlog
+    graph.follow(actor=ana, target=bruno)
+    store.read_page(ana.pk)
+    made = [make_post(bruno, f"backlog {n}") for n in range(3)]
+    for job in range(PENDING_LOOKUP_MAX):
+        FanoutJob.objects.create(post=make_post(make_account(), f"other {job}"), kind="post")
+    assert home_feed_ids(ana.pk, limit=3) == [made[2].pk, made[1].pk, made[0].pk]
 
 
 def test_a_members_activity_is_recorded_at_most_once_a_day(client_with_user, user):
