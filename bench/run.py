@@ -127,6 +127,8 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
         import redis
 
         redis.Redis.from_url(args.broker).flushdb()  # no jobs left from an earlier run
+    if redelivered := fanout.outbox_drain():
+        sys.stdout.write(f"Delivered {redelivered} fan-out jobs an earlier run left pending.\n")
     worker = server.start_worker(env) if args.broker else None
     srv = server.start(env)
     try:

@@ -22,11 +22,11 @@ def _make_default(name: str) -> int:
 
 
 def test_the_bench_serves_with_the_makefiles_flags():
-    assert (server.WORKERS, server.THREADS, server.BACKPRESSURE) == (
+    assert (
         _make_default("WORKERS"),
         _make_default("THREADS"),
         _make_default("BACKPRESSURE"),
-    )
+    ) == (server.WORKERS, server.THREADS, server.BACKPRESSURE)
 
 
 def _get(sock: socket.socket, path: str) -> bytes:
