@@ -149,6 +149,9 @@ TEMPLATES = [
 DATABASE_URL = env.str("DATABASE_URL", default="")
 #: Largest number of pooled PostgreSQL connections per app process (match the server's threads).
 HEARTH_DB_POOL_SIZE = env.int("HEARTH_DB_POOL_SIZE", default=8)
+#: Prepare the hot paths' queries on PostgreSQL (hearth.core.compiled). Off behind a pooler in
+#: transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+HEARTH_DB_PREPARE = env.bool("HEARTH_DB_PREPARE", default=True)
 
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
@@ -161,6 +164,13 @@ if DATABASE_URL:
             "max_size": HEARTH_DB_POOL_SIZE,
             "timeout": 10,
         }
+        # psycopg prepares statements only on a connection with a threshold. Django's cursors
+        # bind on the client and never prepare; hearth.core.compiled's prepare their one
+        # constant SQL each (the hot paths' queries), whatever the number. None: no statement
+        # is prepared (for a pooler in transaction mode that cannot keep them).
+        DATABASES["default"]["OPTIONS"].setdefault(
+            "prepare_threshold", 5 if HEARTH_DB_PREPARE else None
+        )
 else:
     DATABASES = {
         "default": {
@@ -188,7 +198,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its redis-py clients (hearth.core.cache).
+            "BACKEND": "hearth.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hearth",
         }

@@ -14,14 +14,28 @@ SQL as it is, converting the values as the queryset would (`values_list` rows). 
 the one the function builds (on the default database, Hearth's only one), so the rules it
 encodes stay where they are written. When a mark cannot be found among the parameters (the
 function transformed a value), that shape falls back to building the queryset every time.
+
+On PostgreSQL the SQL is also a prepared statement, so the database skips planning it too. The
+home timeline's visibility query takes about 2 ms to plan and 0.3 ms to run; prepared,
+PostgreSQL plans it for the values for five runs and then settles on a generic plan (planning:
+0.01 ms) when that costs no more (`plan_cache_mode`). Only these queries are prepared: their text is
+constant, while Django's other queries bind on the client (its default), and psycopg prepares
+nothing unless the connection has a `prepare_threshold` (config.settings sets one; None turns
+this off, e.g. behind a pooler that cannot keep prepared statements). psycopg keeps the
+statements per connection: a new connection from the pool prepares them again, and a rollback
+or DEALLOCATE makes psycopg forget and re-prepare them.
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Self
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import QuerySet
+from psycopg.abc import Params
 
 Value = int | str | Sequence[int]
 _BASE = -(2**62)
@@ -55,7 +69,7 @@ class CompiledQuery:
             return list(self.build(*values))
         sql, slots, converters = template
         params = [_value(slot, values) for slot in slots]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not converters:
@@ -68,6 +82,47 @@ class CompiledQuery:
                     cells[position] = function(cells[position], expression, connection)
             converted.append(tuple(cells))
         return converted
+
+
+class _PreparingCursor(psycopg.Cursor[Any]):
+    """A psycopg cursor that binds its parameters on the server and prepares what it runs."""
+
+    def execute(
+        self,
+        query: Any,  # as psycopg's: Query, or a Template without params
+        params: Params | None = None,
+        *,
+        prepare: bool | None = None,
+        binary: bool | None = None,
+    ) -> Self:
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """A cursor for a template's SQL: Django's, or on PostgreSQL with preparing on, a preparing
+    one in Django's wrapper (so query counts, the debug log and error translation still see
+    it). Django's SQL uses psycopg's %s placeholders, which bind on the server as well."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        return connection.cursor()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        return _PreparedDebugCursor(cursor, connection)
+    return CursorWrapper(cursor, connection)
+
+
+class _PreparedDebugCursor(CursorDebugWrapper):
+    """Logs the SQL with the values in place, as Django's own cursors do: psycopg keeps no text
+    of a prepared statement's run for Django to log (it would log None)."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return super(CursorDebugWrapper, self).execute(sql, params)
 
 
 def _value(slot: Slot, values: Sequence[Value]) -> Any:

@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from hearth.accounts.models import Account
@@ -39,3 +40,126 @@ def test_rows_are_the_querysets_for_every_value_and_shape() -> None:
 def test_an_empty_list_answers_nothing() -> None:
     make_account("member")
     assert CompiledQuery(_accounts).rows("member", []) == []
+
+
+# --- Prepared statements (PostgreSQL) --------------------------------------------------------
+
+
+def _prepared(table_column: str) -> list[tuple[int, int]]:
+    """(runs, generic runs) of each statement prepared over the protocol (psycopg's, not
+    SQL PREPARE) on this connection that reads `table_column`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans, generic_plans FROM pg_prepared_statements"
+            " WHERE NOT from_sql AND strpos(statement, %s) > 0",
+            [table_column],
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+_LOCKED = '"accounts_account"."locked"'
+
+
+@pytest.mark.postgres
+def test_postgresql_runs_one_prepared_statement_per_shape() -> None:
+    # Given accounts, and the query compiled once
+    made = [make_account(f"member{n}") for n in range(4)]
+    ids = [account.pk for account in made]
+    compiled = CompiledQuery(_accounts)
+
+    # When it runs eight times with new values (PostgreSQL moves to a generic plan after five)
+    for run in range(8):
+        wanted = ids[run % 2 :][:2]
+        # Then each run answers what the queryset answers
+        assert compiled.rows(f"member{run % 4}", wanted) == list(
+            _accounts(f"member{run % 4}", wanted)
+        )
+
+    # And all eight ran one statement, prepared once, on the same connection
+    [(runs, _)] = _prepared(_LOCKED)
+    assert runs == 8
+
+
+@pytest.mark.postgres
+def test_prepared_runs_are_counted_and_logged_with_their_values(
+    django_assert_num_queries: Any,
+) -> None:
+    # Given an account, and the query compiled once
+    make_account("member")
+    compiled = CompiledQuery(_accounts)
+    compiled.rows("member", [1])
+
+    # When it runs again (prepared), with queries counted and logged
+    with django_assert_num_queries(1) as captured:
+        compiled.rows("somebody", [1, 2])
+        compiled_sql = captured.captured_queries[0]["sql"]
+
+    # Then it counts as one query, logged with its values in place as Django logs its own
+    assert "'somebody'" in compiled_sql
+    assert "%s" not in compiled_sql
+
+
+@pytest.mark.postgres
+def test_a_rolled_back_transaction_leaves_the_statement_usable() -> None:
+    # Given a statement prepared inside a savepoint that is then rolled back (psycopg then
+    # deallocates its statements)
+    made = make_account("member")
+    compiled = CompiledQuery(_accounts)
+    with transaction.atomic():
+        savepoint = transaction.savepoint()
+        compiled.rows("x", [made.pk])
+        transaction.savepoint_rollback(savepoint)
+
+    # When the query runs again
+    rows = compiled.rows("x", [made.pk])
+
+    # Then it is prepared again and answers as before
+    assert rows == list(_accounts("x", [made.pk])) != []
+    assert _prepared(_LOCKED)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_the_statement_again() -> None:
+    # Given a statement prepared on one connection
+    made = make_account("member")
+    compiled = CompiledQuery(_accounts)
+    first = compiled.rows("x", [made.pk])
+    before = _backend()
+
+    # When that connection is gone (the pool closed) and the query runs on a new one
+    connection.close()
+    connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper has it
+    rows = compiled.rows("x", [made.pk])
+
+    # Then the new connection prepares it and answers the same
+    assert _backend() != before
+    assert rows == first == list(_accounts("x", [made.pk])) != []
+    [(runs, _)] = _prepared(_LOCKED)
+    assert runs == 1
+
+
+@pytest.mark.postgres
+def test_without_a_prepare_threshold_nothing_is_prepared() -> None:
+    # Given a connection on which psycopg may not prepare (HEARTH_DB_PREPARE off)
+    made = make_account("member")
+    compiled = CompiledQuery(_accounts)
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None
+    try:
+        # When the query runs
+        rows = [compiled.rows("x", [made.pk]) for _ in range(3)]
+    finally:
+        raw.prepare_threshold = threshold
+
+    # Then it answers as the queryset does, from Django's own (client-side binding) cursor
+    assert rows == [list(_accounts("x", [made.pk]))] * 3
+    assert _prepared(_LOCKED) == []
+
+
+def _backend() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid: int = cursor.fetchone()[0]
+        return pid

@@ -259,6 +259,44 @@ def test_hydrate_costs_the_same_for_3_and_30_posts(ana, bruno, count, django_ass
     _queries_to_hydrate(None, ids, django_assert_num_queries, 3)
 
 
+def _flags(shown):
+    return (shown.favourited, shown.reblogged, shown.bookmarked, shown.pinned, shown.muted)
+
+
+def test_stamps_carry_the_flags_hydrate_reports(ana, bruno, carla, django_assert_num_queries):
+    # Given Ana's post that Bruno liked, bookmarked and reposted and Ana pinned; Carla's post;
+    # Carla reposting Ana's; Dana reposting Carla's; Bruno mutes Carla, and Dana's reposts only
+    post = make_post(ana, "hi")
+    services.favourite(actor=bruno, post=post)
+    services.bookmark(actor=bruno, post=post)
+    repost = services.reblog(actor=bruno, post=post)
+    services.pin(actor=ana, post=post)
+    by_carla = make_post(carla, "hello")
+    carla_repost = services.reblog(actor=carla, post=post)
+    dana = make_account("dana")
+    dana_repost = services.reblog(actor=dana, post=by_carla)
+    graph.mute(actor=bruno, target=carla)
+    graph.mute(actor=bruno, target=dana, reposts_only=True)
+    shown = [post, repost, by_carla, carla_repost, dana_repost]
+
+    for viewer in (bruno, ana):
+        # When the viewer's stamps are read (as the home timeline reads them: the visible
+        # posts, then the flags; the flags stay out of the first query, whose generic plan
+        # would then read all of a viewer's likes to answer for twenty posts)
+        with django_assert_num_queries(2):
+            stamps = selectors.visible_stamps(viewer, [p.pk for p in shown])
+
+        # Then each stamp, and each repost's original, has the flags hydrate gives its view
+        views = hydrate(viewer, shown)
+        assert [
+            (s.pk, _flags(s), s.reblog and (s.reblog.pk, _flags(s.reblog))) for s in stamps
+        ] == [
+            (v.post.pk, _flags(v), v.reblog and (v.reblog.post.pk, _flags(v.reblog))) for v in views
+        ]
+    # and the query ran from its compiled template, not rebuilt every time
+    assert all(template is not None for template in selectors._STAMPS._templates.values())
+
+
 def test_hydrate_loads_missing_authors_in_bulk(ana, bruno, django_assert_num_queries):
     ids = [post.pk for post in _page_of(ana, bruno, 10)]
     from hearth.posts.models import Post

@@ -1,0 +1,59 @@
+"""hearth.core.cache: Django's Redis cache, with one redis-py client per pool."""
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from hearth.core.cache import RedisCache
+
+#: Where these tests go when REDIS_URL is unset (database 15 is left to tests).
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def cache() -> Iterator[RedisCache]:
+    url = os.environ.get("REDIS_URL") or TEST_REDIS_URL
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(f"no Redis at {url}: {error}")
+    backend = RedisCache(url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    yield backend
+    client = backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(f"{backend.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def test_every_call_uses_the_same_client(cache: RedisCache) -> None:
+    # Given the cache's client (Django's makes a new redis.Redis on every call)
+    first = cache._cache.get_client()
+
+    # When reads and writes ask for one again
+    again = [cache._cache.get_client(), cache._cache.get_client("key", write=True)]
+
+    # Then they get the same one (one server: reads and writes share its pool)
+    assert again == [first, first]
+    assert all(client is first for client in again)
+
+
+def test_the_shared_client_serves_every_thread(cache: RedisCache) -> None:
+    # Given values written from eight threads at once, through the one client
+    def write(number: int) -> None:
+        cache.set(f"key{number}", {"n": number}, 60)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then every one reads back, one by one and all at once, and deletes
+    assert [cache.get(f"key{n}") for n in range(8)] == [{"n": n} for n in range(8)]
+    assert cache.get_many(["key0", "key7", "absent"]) == {"key0": {"n": 0}, "key7": {"n": 7}}
+    assert cache.delete("key0") is True
+    assert cache.get("key0", "gone") == "gone"
