@@ -21,6 +21,15 @@ class Theme(models.TextChoices):
     DARK = "dark", "Dark"
 
 
+class MemberManager(UserManager["User"]):
+    """Users come with their Account (a LEFT JOIN on the one-to-one). Every signed-in request
+    loads its user (django.contrib.auth's backends use this manager) and then its account (the
+    suspension check, the frame, nearly every view): one query instead of two."""
+
+    def get_queryset(self) -> "models.QuerySet[User]":
+        return super().get_queryset().select_related("account")
+
+
 class User(AbstractUser):
     """Who logs in: credentials, email and preferences. The public identity is `Account`."""
 
@@ -46,7 +55,7 @@ class User(AbstractUser):
     #: Set when the member asked to delete the account; erased after the grace period.
     deletion_scheduled_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[UserManager["User"]] = UserManager()  # type: ignore[assignment]  # stubs
+    objects: ClassVar[MemberManager] = MemberManager()
 
     class Meta:
         constraints = [

@@ -103,7 +103,7 @@ def test_profile_page_query_count_is_pinned(client, described_ana, django_assert
         assert client.get("/@ana").status_code == 200
 
 
-def test_profile_page_reads_accounts_twice_when_signed_in(client, described_ana):
+def test_profile_page_reads_the_viewers_account_with_their_user(client, described_ana):
     # Given a signed-in visitor who has already loaded a page (the first one records the session)
     viewer = make_user("carla")
     client.force_login(viewer)
@@ -111,7 +111,11 @@ def test_profile_page_reads_accounts_twice_when_signed_in(client, described_ana)
     # When they open ana's profile
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/@ana").status_code == 200
-    # Then accounts are read twice: ana's (with her user) and the viewer's own for the header's
-    # "Profile" link. (Session bookkeeping by allauth's usersessions varies, so isn't pinned.)
+    # Then accounts are read once on their own (ana's, with her user), and the viewer's comes
+    # with their user (accounts.models.user.MemberManager), for the header's "Profile" link.
+    # (Session bookkeeping by allauth's usersessions varies, so isn't pinned.)
     account_reads = [q for q in queries if q["sql"].startswith('SELECT "accounts_account"')]
-    assert len(account_reads) == 2
+    user_reads = [q for q in queries if q["sql"].startswith('SELECT "accounts_user"')]
+    assert len(account_reads) == 1
+    assert len(user_reads) == 1
+    assert 'JOIN "accounts_account"' in user_reads[0]["sql"]
