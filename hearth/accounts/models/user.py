@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -21,13 +21,20 @@ class Theme(models.TextChoices):
     DARK = "dark", "Dark"
 
 
+class MemberQuerySet(models.QuerySet["User"]):
+    def select_for_update(self, *args: Any, **kwargs: Any) -> "MemberQuerySet":
+        # The user's row alone: PostgreSQL refuses to lock the nullable side of an outer join.
+        return super().select_for_update(*args, **kwargs).select_related(None)
+
+
 class MemberManager(UserManager["User"]):
     """Users come with their Account (a LEFT JOIN on the one-to-one). Every signed-in request
     loads its user (django.contrib.auth's backends use this manager) and then its account (the
-    suspension check, the frame, nearly every view): one query instead of two."""
+    suspension check, the frame, nearly every view): one query instead of two. Locking a user
+    (select_for_update) leaves the account out."""
 
-    def get_queryset(self) -> "models.QuerySet[User]":
-        return super().get_queryset().select_related("account")
+    def get_queryset(self) -> MemberQuerySet:
+        return MemberQuerySet(self.model, using=self._db).select_related("account")
 
 
 class User(AbstractUser):
