@@ -112,7 +112,13 @@ def post_create(
     if parent is not None:
         Post.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
     signals.post_created_in_transaction.send(sender=Post, post_id=post.pk, is_reblog=False)
-    signals.send_on_commit(signals.post_created, post_id=post.pk)
+    signals.send_on_commit(
+        signals.post_created,
+        post_id=post.pk,
+        author_id=author.pk,
+        visibility=visibility,
+        hashtags=rendered.hashtags,
+    )
     return post
 
 

@@ -2,12 +2,16 @@
 commits, never on rollback.
 
 Receivers live in the listening app's `receivers.py` and should only enqueue work (STYLE.md §3).
-Every signal's sender is Post; the arguments are ids, never model instances:
+Every signal's sender is Post; the arguments are ids (and a few plain values), never model
+instances:
 
-- `post_created(post_id)`: a new post (not a repost, see `reblogged`). Mentions are implied:
-  the post's Mention rows exist by then. A post held for review (review_state "held") is
-  sent too, and reaches only its author; it is sent again when a moderator approves it, so
-  receivers must be idempotent (they are: fan-out and notifications are).
+- `post_created(post_id, author_id, visibility, hashtags)`: a new post (not a repost, see
+  `reblogged`). Mentions are implied: the post's Mention rows exist by then. A post held for
+  review (review_state "held") is sent too, and reaches only its author; it is sent again when
+  a moderator approves it, so receivers must be idempotent (they are: fan-out and
+  notifications are). `author_id`, `visibility` and `hashtags` (the names of its hashtags, as
+  typed, one per tag) describe the post as committed, so a receiver needing only those (the
+  streaming API's) need not read it back; they are optional: the approval sends `post_id` only.
 - `post_edited(post_id)`: the text, content warning or sensitivity changed.
 - `post_deleted(post_id, author_id)`: a post or repost is gone, whoever removed it; also sent
   for each repost removed with the post it reposted.
@@ -45,7 +49,7 @@ unreblogged = Signal()
 post_created_in_transaction = Signal()
 
 
-def send_on_commit(signal: Signal, **kwargs: int) -> None:
+def send_on_commit(signal: Signal, **kwargs: object) -> None:
     """Send `signal` after the current transaction commits; nothing is sent on rollback."""
     transaction.on_commit(partial(_send, signal, kwargs))
 

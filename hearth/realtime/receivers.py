@@ -6,6 +6,7 @@ show to its own viewer (events.py). When nobody can be listening (embedded layer
 open in this process) they return before touching the database.
 """
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models.signals import post_delete
@@ -29,7 +30,7 @@ from hearth.realtime.events import (
     VIA_PUBLIC,
     VIA_TAG,
 )
-from hearth.realtime.publish import listening, publish
+from hearth.realtime.publish import listening, publish, publish_many
 
 _UID = "hearth.realtime"
 
@@ -50,14 +51,28 @@ def connect() -> None:
     post_delete.connect(on_token_deleted, sender=AccessToken, dispatch_uid=f"{_UID}.token")
 
 
-def on_post_created(sender: Any, *, post_id: int, **kwargs: Any) -> None:
-    _post_event(UPDATE, post_id)
+def on_post_created(
+    sender: Any,
+    *,
+    post_id: int,
+    author_id: int | None = None,
+    visibility: str | None = None,
+    hashtags: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    if author_id is None or visibility is None or hashtags is None:
+        _post_event(UPDATE, post_id)  # sent with the id only (a held post approved): read it
+    elif listening():
+        public = visibility == Visibility.PUBLIC  # post_created is never sent for a repost
+        publish_many(_post_events(UPDATE, post_id, author_id, public=public, tags=hashtags))
 
 
 def on_reblogged(sender: Any, *, reblog_id: int, account_id: int, **kwargs: Any) -> None:
     # A repost reaches its reposter's followers' home streams only (never public ones).
     if listening():
-        _publish_post(UPDATE, reblog_id, account_id, VIA_AUTHOR, [groups.author(account_id)])
+        publish(
+            [groups.author(account_id)], _post_message(UPDATE, reblog_id, account_id, VIA_AUTHOR)
+        )
 
 
 def on_post_edited(sender: Any, *, post_id: int, **kwargs: Any) -> None:
@@ -67,8 +82,12 @@ def on_post_edited(sender: Any, *, post_id: int, **kwargs: Any) -> None:
 def on_post_deleted(sender: Any, *, post_id: int, author_id: int, **kwargs: Any) -> None:
     if not listening():
         return
-    _publish_post(DELETE, post_id, author_id, VIA_AUTHOR, [groups.author(author_id)])
-    _publish_post(DELETE, post_id, author_id, VIA_DELETES, [groups.DELETES])
+    publish_many(
+        [
+            ([groups.author(author_id)], _post_message(DELETE, post_id, author_id, VIA_AUTHOR)),
+            ([groups.DELETES], _post_message(DELETE, post_id, author_id, VIA_DELETES)),
+        ]
+    )
 
 
 def on_notification_created(
@@ -114,41 +133,40 @@ def on_conversation_updated(
 def _post_event(event: str, post_id: int) -> None:
     if not listening():
         return
-    row = (
-        Post.objects.filter(pk=post_id)
-        .values("author_id", "visibility", "reblog_of_id", "in_reply_to_account_id")
-        .first()
-    )
+    row = Post.objects.filter(pk=post_id).values("author_id", "visibility", "reblog_of_id").first()
     if row is None:
         return
-    author_id: int = row["author_id"]
-    _publish_post(event, post_id, author_id, VIA_AUTHOR, [groups.author(author_id)])
-    if row["visibility"] != Visibility.PUBLIC or row["reblog_of_id"] is not None:
-        return
-    # Consumers apply the public and hashtag timelines' own rules (replies, blocks, mutes).
-    _publish_post(event, post_id, author_id, VIA_PUBLIC, [groups.PUBLIC])
-    tags = PostHashtag.objects.filter(post_id=post_id).values_list("hashtag__name", flat=True)
-    for name in tags:
-        _publish_post(event, post_id, author_id, VIA_TAG, [groups.hashtag(name)], tag=name)
+    public = row["visibility"] == Visibility.PUBLIC and row["reblog_of_id"] is None
+    tags: Iterable[str] = ()
+    if public:
+        tags = PostHashtag.objects.filter(post_id=post_id).values_list("hashtag__name", flat=True)
+    publish_many(_post_events(event, post_id, row["author_id"], public=public, tags=tags))
 
 
-def _publish_post(
-    event: str,
-    post_id: int,
-    author_id: int,
-    via: str,
-    to: list[str],
-    *,
-    tag: str = "",
-) -> None:
-    publish(
-        to,
-        {
-            "type": "post.event",
-            "event": event,
-            "post_id": post_id,
-            "author_id": author_id,
-            "via": via,
-            "tag": tag,
-        },
-    )
+def _post_events(
+    event: str, post_id: int, author_id: int, *, public: bool, tags: Iterable[str]
+) -> list[tuple[list[str], dict[str, Any]]]:
+    """A post's event for each group it reaches: its author's; a public post's also the public
+    and its hashtags' groups. Published together, in one hand-off (publish_many)."""
+    events = [([groups.author(author_id)], _post_message(event, post_id, author_id, VIA_AUTHOR))]
+    if public:
+        # Consumers apply the public and hashtag timelines' own rules (replies, blocks, mutes).
+        events.append(([groups.PUBLIC], _post_message(event, post_id, author_id, VIA_PUBLIC)))
+        events.extend(
+            ([groups.hashtag(name)], _post_message(event, post_id, author_id, VIA_TAG, tag=name))
+            for name in tags
+        )
+    return events
+
+
+def _post_message(
+    event: str, post_id: int, author_id: int, via: str, *, tag: str = ""
+) -> dict[str, Any]:
+    return {
+        "type": "post.event",
+        "event": event,
+        "post_id": post_id,
+        "author_id": author_id,
+        "via": via,
+        "tag": tag,
+    }

@@ -52,13 +52,24 @@ def test_create_stores_source_renders_html_and_counts(ana, bruno):
 
 
 def test_create_signals_after_commit(ana, captured_signals, django_capture_on_commit_callbacks):
-    # When a post is created
+    # When a post with two hashtags is created
     with django_capture_on_commit_callbacks(execute=True):
-        post = make_post(ana)
+        post = make_post(ana, "#Hearth and #cats, #hearth again", Visibility.UNLISTED)
         # Then nothing is sent before the commit
         assert captured_signals == []
-    # and post_created carries the id once committed
-    assert captured_signals == [("post_created", {"post_id": post.pk})]
+    # and post_created carries the id once committed, with what describes the post (one name
+    # per tag, as first typed)
+    assert captured_signals == [
+        (
+            "post_created",
+            {
+                "post_id": post.pk,
+                "author_id": ana.pk,
+                "visibility": Visibility.UNLISTED,
+                "hashtags": ("Hearth", "cats"),
+            },
+        )
+    ]
 
 
 def test_hashtags_are_shared_whatever_the_letter_case(ana, bruno):
