@@ -4,6 +4,7 @@ services, so the events come from the real signals."""
 
 import json
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +33,11 @@ sync = database_sync_to_async
 
 
 def run(body: Callable[[], Awaitable[None]]) -> None:
-    async_to_sync(body)()
+    """Run an async test body to its end, on a thread of its own: async_to_sync refuses a
+    thread with a running event loop, which an earlier test in the same process (Playwright's
+    sync API) can leave on the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(async_to_sync(body)).result()
 
 
 def socket(raw: str | None = None, query: str = "", **kwargs: Any) -> WebsocketCommunicator:
