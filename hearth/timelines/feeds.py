@@ -31,6 +31,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from hearth.accounts.models import Account
+from hearth.core.compiled import CompiledQuery
 from hearth.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from hearth.graph.models import Follow
 from hearth.graph.selectors import muted_account_ids, reposts_hidden_account_ids
@@ -357,7 +358,7 @@ def _read_time_ids(account_id: int, bounds: Bounds) -> list[int]:
     query, narrowed to those posts and authors.
     """
     waiting = FanoutJob.objects.filter(state=FanoutJob.State.PENDING)
-    pending = list(waiting.values_list("post_id", "post__author_id")[: PENDING_LOOKUP_MAX + 1])
+    pending = _PENDING.rows()
     backlog = len(pending) > PENDING_LOOKUP_MAX
     authors: set[int] | QuerySet[FanoutJob, int] = {author for _, author in pending}
     if backlog:  # let the database look them up
@@ -381,6 +382,15 @@ def _read_time_ids(account_id: int, bounds: Bounds) -> list[int]:
         limit=bounds.size,
     )
     return [post.pk for post in page.items]
+
+
+def _pending_queryset() -> QuerySet[FanoutJob, tuple[int, int]]:
+    waiting = FanoutJob.objects.filter(state=FanoutJob.State.PENDING)
+    return waiting.values_list("post_id", "post__author_id")[: PENDING_LOOKUP_MAX + 1]
+
+
+#: The outbox lookup of every home read, compiled once per process (hearth.core.compiled).
+_PENDING = CompiledQuery(_pending_queryset)
 
 
 def _follows_any(account_id: int, authors: set[int] | QuerySet[FanoutJob, int]) -> bool:
