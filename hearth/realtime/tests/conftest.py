@@ -8,6 +8,7 @@ from hearth.accounts.models import User
 from hearth.api.oauth.services import app_create
 from hearth.api.oauth.tokens import access_token_issue
 from hearth.api.tests.conftest import check, mastodon_schema  # noqa: F401  # shared fixtures
+from hearth.testing.fixtures import make_user
 
 TokenFor = Callable[..., str]
 
@@ -25,3 +26,18 @@ def token_for(transactional_db: None) -> TokenFor:
         return access_token_issue(user=user, application=app.application, scope=scope).raw
 
     return issue
+
+
+@pytest.fixture
+def ana(transactional_db: None) -> User:
+    return make_user("ana")
+
+
+@pytest.fixture
+def bruno(transactional_db: None) -> User:
+    return make_user("bruno")
+
+
+@pytest.fixture
+def carla(transactional_db: None) -> User:
+    return make_user("carla")

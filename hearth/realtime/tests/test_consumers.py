@@ -22,7 +22,6 @@ from hearth.posts import services as posts
 from hearth.posts.models import Post
 from hearth.realtime.tests.communicators import HttpCommunicator, WebsocketCommunicator
 from hearth.realtime.tests.conftest import TokenFor
-from hearth.testing.fixtures import make_user
 from hearth.timelines import lists
 
 Check = Callable[[str, Any], None]
@@ -65,21 +64,6 @@ def follow(follower: User, target: User) -> None:
 async def next_event(ws: WebsocketCommunicator) -> dict[str, Any]:
     message: dict[str, Any] = await ws.receive_json_from(timeout=WAIT)
     return message
-
-
-@pytest.fixture
-def ana(transactional_db: None) -> User:
-    return make_user("ana")
-
-
-@pytest.fixture
-def bruno(transactional_db: None) -> User:
-    return make_user("bruno")
-
-
-@pytest.fixture
-def carla(transactional_db: None) -> User:
-    return make_user("carla")
 
 
 def test_user_stream_gets_a_followed_accounts_post_edit_and_delete(

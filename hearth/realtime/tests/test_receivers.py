@@ -27,16 +27,6 @@ Sends = list[tuple["asyncio.Task[Any] | None", str, dict[str, Any]]]
 
 
 @pytest.fixture
-def ana(transactional_db: None) -> User:
-    return make_user("ana")
-
-
-@pytest.fixture
-def bruno(transactional_db: None) -> User:
-    return make_user("bruno")
-
-
-@pytest.fixture
 def layer_sends(monkeypatch: pytest.MonkeyPatch) -> Sends:
     """The layer's post events, each with the task that sent it: one task is one hand-off
     (publish_many runs one coroutine). The layer still sends them."""
