@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from hearth.accounts.models.user import Visibility
 from hearth.messaging.tasks import conversation_forget_post_task, conversation_record_post_task
 from hearth.posts import signals as posts_signals
 
@@ -22,7 +23,11 @@ def connect() -> None:
     posts_signals.post_deleted.connect(on_post_deleted, dispatch_uid=f"{_UID}.post_deleted")
 
 
-def on_post_created(sender: Any, *, post_id: int, **kwargs: Any) -> None:
+def on_post_created(
+    sender: Any, *, post_id: int, visibility: str | None = None, **kwargs: Any
+) -> None:
+    if visibility not in (None, Visibility.DIRECT):
+        return  # only direct posts are conversations (None: not said, so look)
     transaction.on_commit(partial(conversation_record_post_task.delay, post_id))
 
 

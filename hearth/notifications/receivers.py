@@ -8,6 +8,7 @@ until that task runs, the selectors already hide it. `unfollowed` changes nothin
 "followed you" stays, as on Mastodon).
 """
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -44,7 +45,21 @@ def connect() -> None:
     graph_signals.blocked.connect(on_blocked, dispatch_uid=f"{_UID}.blocked")
 
 
-def on_post_created(sender: Any, *, post_id: int, **kwargs: Any) -> None:
+def on_post_created(
+    sender: Any,
+    *,
+    post_id: int,
+    author_id: int | None = None,
+    mentions: Sequence[int] | None = None,
+    in_reply_to_account_id: int | None = None,
+    **kwargs: Any,
+) -> None:
+    # A post notifies only whom it mentions and the author it replies to (notify_post_created);
+    # without the facts (a held post approved), the job looks.
+    said = author_id is not None and mentions is not None
+    replies_to_another = in_reply_to_account_id not in (None, author_id)
+    if said and not mentions and not replies_to_another:
+        return
     transaction.on_commit(partial(notify_post_created_task.delay, post_id))
 
 

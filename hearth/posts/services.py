@@ -118,6 +118,8 @@ def post_create(
         author_id=author.pk,
         visibility=visibility,
         hashtags=rendered.hashtags,
+        mentions=tuple(mention_ids),
+        in_reply_to_account_id=post.in_reply_to_account_id,
     )
     return post
 

@@ -5,13 +5,15 @@ Receivers live in the listening app's `receivers.py` and should only enqueue wor
 Every signal's sender is Post; the arguments are ids (and a few plain values), never model
 instances:
 
-- `post_created(post_id, author_id, visibility, hashtags)`: a new post (not a repost, see
-  `reblogged`). Mentions are implied: the post's Mention rows exist by then. A post held for
+- `post_created(post_id, author_id, visibility, hashtags, mentions, in_reply_to_account_id)`:
+  a new post (not a repost, see `reblogged`). Its Mention rows exist by then. A post held for
   review (review_state "held") is sent too, and reaches only its author; it is sent again when
   a moderator approves it, so receivers must be idempotent (they are: fan-out and
-  notifications are). `author_id`, `visibility` and `hashtags` (the names of its hashtags, as
-  typed, one per tag) describe the post as committed, so a receiver needing only those (the
-  streaming API's) need not read it back; they are optional: the approval sends `post_id` only.
+  notifications are). `author_id`, `visibility`, `hashtags` (the names of its hashtags, as
+  typed, one per tag), `mentions` (the mentioned accounts' ids) and `in_reply_to_account_id`
+  describe the post as committed, so a receiver needing only those (the streaming API's) need
+  not read it back, and one with nothing to do for this post (a public post for messaging)
+  need not enqueue a job; they are optional: the approval sends `post_id` only.
 - `post_edited(post_id)`: the text, content warning or sensitivity changed.
 - `post_deleted(post_id, author_id)`: a post or repost is gone, whoever removed it; also sent
   for each repost removed with the post it reposted.

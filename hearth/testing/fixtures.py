@@ -71,3 +71,21 @@ def rate_limits(settings: Any) -> Iterator[Any]:
     cache.clear()
     yield settings
     cache.clear()
+
+
+@pytest.fixture
+def tasks_run() -> Iterator[list[str]]:
+    """The names of the Celery tasks that run during the test, in order (eagerly, as in every
+    test): for checking which jobs an action enqueues."""
+    from celery.signals import task_prerun
+
+    names: list[str] = []
+
+    def record(sender: Any = None, **kwargs: Any) -> None:
+        names.append(sender.name)
+
+    task_prerun.connect(record, weak=False)
+    try:
+        yield names
+    finally:
+        task_prerun.disconnect(record)

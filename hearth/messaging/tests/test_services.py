@@ -69,3 +69,15 @@ def test_reply_keeps_mentions_it_already_has(committed: Any) -> None:
         services.conversation_reply(
             account=make_user("carla").account, conversation_id=cid, text="hi"
         )
+
+
+def test_only_direct_posts_enqueue_a_conversation_job(committed: Any, tasks_run: list[str]) -> None:
+    ana = make_user("ana").account
+    make_user("bruno")  # mentioned below
+    job = "hearth.messaging.tasks.conversation_record_post_task"
+    with committed():
+        posts.post_create(author=ana, text="@bruno hi", visibility="public")
+    assert job not in tasks_run
+    with committed():
+        posts.post_create(author=ana, text="@bruno hi", visibility="direct")
+    assert tasks_run.count(job) == 1

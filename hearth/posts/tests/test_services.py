@@ -67,6 +67,8 @@ def test_create_signals_after_commit(ana, captured_signals, django_capture_on_co
                 "author_id": ana.pk,
                 "visibility": Visibility.UNLISTED,
                 "hashtags": ("Hearth", "cats"),
+                "mentions": (),
+                "in_reply_to_account_id": None,
             },
         )
     ]
