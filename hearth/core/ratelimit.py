@@ -47,6 +47,8 @@ DEFAULT_RATE_LIMITS: dict[str, dict[str, str]] = {
     "message": {"account": "100/h", "new_account": "10/h", "ip": "500/h"},
     "follow": {"account": "400/d", "new_account": "50/d", "ip": "2000/d"},
     "report": {"account": "40/d", "new_account": "5/d", "ip": "200/d"},
+    # Each photo is decoded, resized and stored: the costliest thing a member can repeat.
+    "upload": {"account": "60/h", "new_account": "20/h", "ip": "300/h"},
 }
 
 #: How old an account is before the `account` limits replace the `new_account` ones.

@@ -439,3 +439,18 @@ def test_on_s3_behind_a_cdn_urls_are_the_cdns_and_deleting_the_status_deletes_th
     # Then the objects are gone from the bucket
     assert bucket.objects() == []
     assert not MediaAttachment.objects.exists()
+
+
+def test_uploads_past_the_limit_are_429_with_rate_headers(
+    client: Client, ana: dict[str, str], rate_limits: Any
+) -> None:
+    rate_limits.HEARTH_RATE_LIMITS = {"upload": {"new_account": "1/h"}}
+    assert post_media(client, ana).status_code == 200
+
+    response = post_media(client, ana)
+
+    assert response.status_code == 429
+    assert response["X-RateLimit-Limit"] == "1"
+    assert response["X-RateLimit-Remaining"] == "0"
+    assert int(response["Retry-After"]) > 0
+    assert MediaAttachment.objects.count() == 1

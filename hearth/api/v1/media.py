@@ -20,6 +20,7 @@ from hearth.api.errors import ApiError, validation_error
 from hearth.api.parsing import parse_body, request_data
 from hearth.api.schemas.common import context_for
 from hearth.api.schemas.media import MediaAttachmentOut, media_attachment_out
+from hearth.core import ratelimit
 from hearth.media import selectors, services
 from hearth.media.models import MediaAttachment, MediaState
 
@@ -47,6 +48,7 @@ def upload_from(request: HttpRequest) -> MediaAttachment:
     data = parse_body(request, MediaIn)
     if not isinstance(file, UploadedFile):
         raise validation_error({"file": ["Attach the image as a multipart file named file."]})
+    ratelimit.limit(request, "upload", member=me(request).user)
     return services.media_upload(
         owner=me(request), file=file, description=data.description, focus=data.focus
     )

@@ -132,3 +132,36 @@ def test_attach_two_images_with_alt_text_and_see_them_in_the_post(chromium, live
     page.keyboard.press("Escape")
     page.locator("dialog.media-viewer[open]").wait_for(state="detached")
     assert Post.objects.get().media_attachments.count() == 2
+
+
+def test_uploads_past_the_limit_get_a_429_the_uploader_shows(client_with_user, rate_limits):
+    rate_limits.HEARTH_RATE_LIMITS = {"upload": {"new_account": "2/h"}}  # a member of a day
+    for _ in range(2):
+        assert client_with_user.post("/media/upload", {"file": _file()}).status_code == 201
+
+    response = client_with_user.post("/media/upload", {"file": _file()})
+
+    assert response.status_code == 429
+    assert "uploaded a lot of images" in response.json()["error"]
+    assert int(response["Retry-After"]) > 0
+    assert MediaAttachment.objects.count() == 2
+
+
+def test_a_post_without_js_past_the_upload_limit_keeps_its_text(client_with_user, rate_limits):
+    rate_limits.HEARTH_RATE_LIMITS = {"upload": {"new_account": "1/h"}}
+    response = client_with_user.post(
+        "/posts",
+        {
+            "text": "two photos from today",
+            "visibility": "public",
+            "media_file_0": _file(),
+            "media_alt_0": "one",
+            "media_file_1": _file(name="second.jpg"),
+            "media_alt_1": "two",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "second.jpg: You’ve uploaded a lot of images" in page
+    assert "two photos from today" in page
+    assert not Post.objects.exists()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
+from hearth.core import ratelimit
 from hearth.media import selectors, services
 from hearth.media.models import MAX_ATTACHMENTS, MediaAttachment
 from hearth.web.views.relationships import member_account
@@ -38,12 +39,28 @@ def upload(request: HttpRequest) -> JsonResponse:
     if file is None:
         return JsonResponse({"error": "Choose an image to upload."}, status=400)
     try:
+        ratelimit.limit(request, "upload")
+    except ratelimit.RateLimited as limited:
+        # Shown beside the picture by media.js, like any other problem with it.
+        answer = JsonResponse({"error": _too_many_uploads(limited)}, status=429)
+        for header, value in limited.headers().items():
+            answer[header] = value
+        return answer
+    try:
         media = services.media_upload(
             owner=owner, file=file, description=request.POST.get("description", "")
         )
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse(media_json(media), status=201)
+
+
+def _too_many_uploads(limited: ratelimit.RateLimited) -> str:
+    minutes = max(1, round(limited.retry_after / 60))
+    return (
+        f"You’ve uploaded a lot of images in a short time. Try again in {minutes} "
+        f"minute{'s' if minutes != 1 else ''}."
+    )
 
 
 @dataclass
@@ -81,7 +98,12 @@ def compose_media(request: HttpRequest) -> ComposeMedia:
             continue
         description = request.POST.get(f"media_alt_{n}", "")
         try:
+            ratelimit.limit(request, "upload")
             media = services.media_upload(owner=owner, file=file, description=description)
+        except ratelimit.RateLimited as limited:
+            # Next to the form, which keeps the text: a 429 page would lose the post.
+            result.errors.append(f"{file.name}: {_too_many_uploads(limited)}")
+            continue
         except ValidationError as error:
             result.errors.append(f"{file.name}: {' '.join(error.messages)}")
             continue
