@@ -40,13 +40,13 @@ def blocked_phrases(draft: Draft) -> Verdict:
             f"“{found.group(0)}” isn’t allowed on this server: please rephrase your post."
         )
     if matcher.hold is not None and matcher.hold.search(text):
-        return Verdict.hold("It uses a phrase the moderators review first.")
+        return Verdict.hold("It uses a phrase on the review list.")
     return ALLOW
 
 
 def approval_required(draft: Draft) -> Verdict:
     if draft.author.posts_need_approval:
-        return Verdict.hold("The moderators approve this account’s posts first.")
+        return Verdict.hold("This account’s posts need approval.")
     return ALLOW
 
 
@@ -91,16 +91,18 @@ def spam(draft: Draft) -> Verdict:
         return ALLOW
     limits = spam_limits(new_account=_is_new(draft))
     if len(_LINK.findall(draft.text)) > limits.links:
-        return Verdict.hold("It has many links.")
+        return Verdict.hold("It has many links (the spam check).")
     mentioned = set(draft.mention_ids) - {draft.author.pk}
     if len(mentioned) > limits.stranger_mentions:
         followers = Follow.objects.filter(
             target_id=draft.author.pk, follower_id__in=mentioned
         ).count()
         if len(mentioned) - followers > limits.stranger_mentions:
-            return Verdict.hold("It mentions many people who don’t follow you.")
+            return Verdict.hold(
+                "It mentions many people who don’t follow its author (the spam check)."
+            )
     if draft.text.strip() and _repeats(draft, limits.repeats) >= limits.repeats:
-        return Verdict.hold("It repeats the same text as your last posts.")
+        return Verdict.hold("It repeats its author’s recent posts (the spam check).")
     return ALLOW
 
 

@@ -95,6 +95,7 @@ def post_create(
         raise ValidationError(errors)
     post = Post.objects.create(
         review_state=ModerationState.HELD if verdict.outcome == Outcome.HOLD else "",
+        review_reason=_held_because(verdict),
         author=author,
         text=text,
         content_html=rendered.html,
@@ -167,8 +168,10 @@ def post_edit(
     current.edited_at = timezone.now()
     if verdict.outcome == Outcome.HOLD and current.review_state == ModerationState.NONE:
         current.review_state = ModerationState.HELD  # out of sight again until approved
+        current.review_reason = _held_because(verdict)
     # Only these fields: the counters may have moved since the row was read.
     fields = ["text", "spoiler_text", "sensitive", "content_html", "edited_at", "review_state"]
+    fields.append("review_reason")
     current.save(update_fields=fields)
     _mentions_replace(current, mention_ids)
     PostHashtag.objects.filter(post=current).delete()
@@ -395,6 +398,11 @@ def _check_content(
             "Mention at least one person: a post for mentioned people only goes to them."
         ]
     return rendered, mention_ids
+
+
+def _held_because(verdict: Verdict) -> str:
+    """What the moderators' queue says about a held post: the screener's reason."""
+    return verdict.reason[:300] if verdict.outcome == Outcome.HOLD else ""
 
 
 def _screen(draft: Draft, errors: dict[str, list[str]]) -> Verdict:

@@ -92,6 +92,7 @@ def test_an_edit_is_screened_too(user):
         post=post, editor=user.account, text="crypto!", spoiler_text="", sensitive=False
     )
     assert fresh(post).review_state == "held"
+    assert fresh(post).review_reason == "It uses a phrase on the review list."
 
 
 # --- Held posts: hidden, queued, approved -----------------------------------------------------
@@ -126,6 +127,7 @@ def test_held_post_reaches_followers_and_mentions_only_once_approved(
     queue = mod_client.get("/moderation/").content.decode()
     assert "Held posts" in queue
     assert "A miracle cure" in queue
+    assert "Held: It uses a phrase on the review list." in queue  # which check held it
 
     # When a moderator approves it from the queue
     with django_capture_on_commit_callbacks(execute=True):
@@ -170,7 +172,9 @@ def test_many_links_are_held_fewer_for_new_accounts(user, spam_check):
     assert make_post(ana, links(3)).review_state == "held"  # first day: more than 2
     joined_long_ago(user)
     assert make_post(ana, "Four " + links(4)).review_state == ""
-    assert make_post(ana, links(5)).review_state == "held"
+    held = make_post(ana, links(5))
+    assert held.review_state == "held"
+    assert held.review_reason == "It has many links (the spam check)."
 
 
 def test_many_mentions_of_strangers_are_held(user, spam_check):
@@ -189,8 +193,12 @@ def test_the_third_identical_post_in_an_hour_is_held(user, spam_check):
     ana = user.account
     assert make_post(ana, "Follow me back").review_state == ""
     assert make_post(ana, "Follow me back").review_state == ""
-    assert make_post(ana, "Follow me back").review_state == "held"
-    assert make_post(ana, "Something else").review_state == ""
+    held = make_post(ana, "Follow me back")
+    assert held.review_state == "held"
+    assert held.review_reason == "It repeats its author’s recent posts (the spam check)."
+    published = make_post(ana, "Something else")
+    assert published.review_state == ""
+    assert published.review_reason == ""
 
 
 def test_a_new_accounts_second_identical_post_is_held(user, spam_check):

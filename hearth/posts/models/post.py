@@ -63,6 +63,9 @@ class Post(models.Model):
     review_state = models.CharField(
         max_length=10, choices=ModerationState, blank=True, default=ModerationState.NONE
     )
+    #: Why the checks held it (hearth.posts.screening: a screener's reason), for the moderators'
+    #: queue; blank when no check held it.
+    review_reason = models.CharField(max_length=300, blank=True, default="")
 
     replies_count = models.PositiveIntegerField(default=0)
     reblogs_count = models.PositiveIntegerField(default=0)
