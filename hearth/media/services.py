@@ -260,6 +260,12 @@ def media_delete(*, media_ids: Sequence[int]) -> int:
     return _delete(MediaAttachment.objects.filter(pk__in=media_ids))
 
 
+def media_discard(*, owner: Account, media_id: int) -> bool:
+    """Delete `owner`'s upload `media_id` if it is on no post, as one step: a post created
+    meanwhile that takes the photo keeps it. False when it is on a post (or gone)."""
+    return _delete(MediaAttachment.objects.filter(pk=media_id, owner=owner, post__isnull=True)) > 0
+
+
 def media_purge_orphans(now: datetime | None = None) -> int:
     """Delete uploads never attached to a post (or left behind by a deleted post) that are
     older than ORPHAN_AGE, with their files. Returns how many (a `hearth purge` job)."""
@@ -274,15 +280,15 @@ def media_erase_for_user(user: User, /) -> None:
     _delete(MediaAttachment.objects.filter(owner__user=user))
 
 
+@transaction.atomic
 def _delete(rows: QuerySet[MediaAttachment]) -> int:
-    names = [
-        name
-        for file, thumbnail in rows.values_list("file", "thumbnail")
-        for name in (file, thumbnail)
-        if name
-    ]
-    originals = list(rows.exclude(original="").values_list("original", flat=True))
-    deleted, _ = rows.delete()
+    """Delete these rows, and their files after commit. The rows are locked and read once, and
+    exactly those are deleted: a row that stops matching meanwhile (a post took an orphan as
+    it was purged) keeps its row and its files. (media_attachable locks the same rows.)"""
+    locked = list(rows.select_for_update().values_list("pk", "file", "thumbnail", "original"))
+    names = [name for _, file, thumbnail, _ in locked for name in (file, thumbnail) if name]
+    originals = [original for *_, original in locked if original]
+    deleted, _ = MediaAttachment.objects.filter(pk__in=[row[0] for row in locked]).delete()
     transaction.on_commit(lambda: _files_delete(names))
     transaction.on_commit(lambda: _files_delete(originals, private_storage()))
     return deleted

@@ -122,10 +122,10 @@ def media_put(request: HttpRequest, media_id: str) -> Status[MediaAttachmentOut]
 @router.delete("/{media_id}", response=dict[str, str], auth=token("write:media"))
 def media_delete(request: HttpRequest, media_id: str) -> dict[str, str]:
     """Delete an upload not yet on a post (Mastodon 4.4); one on a post is 422."""
-    media = selectors.access_media(me(request), media_id)
-    if media.post_id is not None:
+    owner = me(request)
+    media = selectors.access_media(owner, media_id)
+    if not services.media_discard(owner=owner, media_id=media.pk):
         raise validation_error(
             {"media": ["This image is on a post; delete or edit the post instead."]}
         )
-    services.media_delete(media_ids=[media.pk])
     return {}
