@@ -1,11 +1,8 @@
-import threading
-import time
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import connections, transaction
 from django.utils import timezone
 
 from hearth.accounts.tests import imagefiles as f
@@ -13,9 +10,6 @@ from hearth.media import selectors, services
 from hearth.media.models import MediaAttachment, MediaState
 from hearth.media.services import private_storage
 from hearth.media.tests.conftest import jpeg, read_back, upload
-from hearth.posts import services as posts_services
-from hearth.posts.models import Post
-from hearth.testing.fixtures import make_user
 
 
 def test_upload_processes_inline_and_deletes_the_original(ana):
@@ -107,69 +101,9 @@ def test_purge_command_runs_the_media_job(ana, capsys):
     assert "Deleted 1 unattached upload(s)" in capsys.readouterr().out
 
 
-def test_an_upload_on_a_post_is_not_discarded_and_keeps_its_files(ana):
-    media = upload(ana)
-    post = posts_services.post_create(
-        author=ana, text="with a photo", visibility="public", media_ids=[media.pk]
-    )
-    media.refresh_from_db()
-
-    assert services.media_discard(owner=ana, media_id=media.pk) is False
-
-    media.refresh_from_db()
-    assert media.post_id == post.pk
-    assert default_storage.exists(media.file.name)
-
-
 def test_discarding_an_upload_removes_it_and_its_files(ana, django_capture_on_commit_callbacks):
     media = upload(ana)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.media_discard(owner=ana, media_id=media.pk) is True
     assert not MediaAttachment.objects.filter(pk=media.pk).exists()
     assert not default_storage.exists(media.file.name)
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_post_taking_the_photo_while_it_is_discarded_keeps_it():
-    # Given ana's upload, and a post being created with it: its transaction holds the
-    # photo's row (media_attachable) and has not committed yet
-    ana = make_user("ana").account
-    media = upload(ana)
-    locked, release = threading.Event(), threading.Event()
-
-    def create_post() -> None:
-        try:
-            with transaction.atomic():
-                found = services.media_attachable(owner=ana, media_ids=[media.pk])
-                locked.set()
-                release.wait(10)
-                post = Post.objects.create(author=ana, text="mine", visibility="public")
-                services.media_attach(post_id=post.pk, media=found)
-        finally:
-            connections.close_all()
-
-    discarded: list[bool] = []
-
-    def discard() -> None:
-        try:
-            discarded.append(services.media_discard(owner=ana, media_id=media.pk))
-        finally:
-            connections.close_all()
-
-    poster = threading.Thread(target=create_post)
-    poster.start()
-    assert locked.wait(10)
-    # When the app deletes the upload (DELETE /api/v1/media/:id) meanwhile
-    discarder = threading.Thread(target=discard)
-    discarder.start()
-    time.sleep(0.3)  # the discard is waiting for the row
-    release.set()
-    poster.join(10)
-    discarder.join(10)
-
-    # Then the post keeps its photo, row and file
-    assert discarded == [False]
-    media.refresh_from_db()
-    assert media.post_id is not None
-    assert default_storage.exists(media.file.name)
