@@ -9,12 +9,12 @@ the counters again from the database when you need them after a change.
 
 from typing import Literal
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 
 from hearth.accounts.models import Account, User
+from hearth.core.cache import forget
 from hearth.graph import signals
 from hearth.graph.errors import BlockedError, FollowRequestNotFoundError, SelfRelationshipError
 from hearth.graph.models import Block, Follow, FollowRequest, Mute
@@ -190,9 +190,7 @@ def _lock_pair(a: Account, b: Account) -> dict[int, bool]:
 def _relationships_changed(*accounts: Account) -> None:
     """Forget these accounts' relationships stamps (hearth.graph.selectors), now and again at
     commit: a read in between may have cached something under the old stamp."""
-    keys = [relationships_stamp_key(account.pk) for account in accounts]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    forget([relationships_stamp_key(account.pk) for account in accounts])
 
 
 def _pair_q(left: str, right: str, a: Account, b: Account) -> Q:

@@ -18,11 +18,11 @@ after a notification is made.
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
 from hearth.accounts.models import Account
+from hearth.core.cache import forget
 from hearth.core.ids import new_id
 from hearth.graph.models import Follow, Mute
 from hearth.graph.selectors import is_blocked_between
@@ -41,9 +41,7 @@ from hearth.posts.selectors import can_see
 def _unread_changed(*account_ids: int) -> None:
     """These accounts' notifications changed: forget their cached unread badges now, and
     again when the transaction commits (a page read in between may have cached the old count)."""
-    keys = [unread_badge_key(pk) for pk in account_ids]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    forget([unread_badge_key(pk) for pk in account_ids])
 
 
 # --- From the posts signals ------------------------------------------------------------------
