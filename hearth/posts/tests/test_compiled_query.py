@@ -5,9 +5,10 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from hearth.accounts.models import Account
-from hearth.core.compiled import CompiledQuery
+from hearth.core.compiled import CompiledQuery, _numbered
 from hearth.posts.tests.factories import make_account
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,32 @@ def test_rows_are_the_querysets_for_every_value_and_shape() -> None:
         # Then it answers what the queryset answers, converted the same way
         assert first == again == list(_accounts(name, wanted))
     assert isinstance(compiled.rows("x", ids)[0][2], type(made[0].created_at))
+
+
+def test_a_literal_percent_sign_survives_the_placeholders() -> None:
+    # Given a query whose SQL holds a literal % beside its placeholders (doubled for psycopg,
+    # which a prepared run's `$1` form must turn back into one)
+    member = make_account("member")
+
+    def percent(pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+        rows: QuerySet[Any, tuple[Any, ...]] = (
+            Account.objects.filter(pk=pk)
+            .annotate(label=RawSQL("'100%%'", ()))
+            .values_list("username", "label")
+        )
+        return rows
+
+    compiled = CompiledQuery(percent)
+    # When it runs past the prepare threshold
+    answers = [compiled.rows(member.pk) for _ in range(7)]
+    # Then every run answers the literal as written
+    assert answers == [[("member", "100%")]] * 7
+
+
+def test_placeholders_are_numbered_in_order() -> None:
+    assert _numbered("a = %s AND b LIKE '%%x' OR c IN (%s, %s)") == (
+        "a = $1 AND b LIKE '%x' OR c IN ($2, $3)"
+    )
 
 
 def test_an_empty_list_answers_nothing() -> None:
