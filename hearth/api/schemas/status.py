@@ -11,6 +11,7 @@ always empty or null: polls, preview cards, custom emojis, the posting applicati
 """
 
 import hashlib
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -133,7 +134,18 @@ def status_out(view: PostView, ctx: Context, *, with_source: bool = False) -> St
 #: author's profile, its photos), so this only bounds what nothing versions: a mentioned
 #: account hidden since (suspended, deleted) still listed in `mentions`.
 STATUS_CACHE_SECONDS = 15 * 60
-_CACHE_PREFIX = "api:status:1"
+_CACHE_PREFIX = "api:status:2"
+#: What a cached rendering leaves out: read fresh from the stamps on every page.
+_PER_READ = (
+    "account", "sensitive", "replies_count", "reblogs_count", "favourites_count", "favourited",
+    "reblogged", "muted", "bookmarked", "pinned", "filtered", "reblog",
+)  # fmt: skip
+_ACCOUNT_PER_READ = ("followers_count", "following_count", "statuses_count")
+
+#: A status as cached: the inside of its JSON object (no braces) without the _PER_READ
+#: fields, and the inside of its account's without the counters. Text, not a dict, so that a
+#: page is unpickled and sent without building and encoding 20 nested dicts on every read.
+Rendered = tuple[str, str]
 
 
 def _cache_key(stamp: PostStamp, ctx: Context) -> str:
@@ -142,60 +154,73 @@ def _cache_key(stamp: PostStamp, ctx: Context) -> str:
     return f"{_CACHE_PREFIX}:{stamp.pk}:{varies.hexdigest()}"
 
 
-def _base(view: PostView, ctx: Context) -> dict[str, Any]:
+def _inside(fields: dict[str, Any], leave_out: Sequence[str]) -> str:
+    """`fields` without `leave_out` as JSON, without the object's braces."""
+    kept = {name: value for name, value in fields.items() if name not in leave_out}
+    return json.dumps(kept, ensure_ascii=False)[1:-1]
+
+
+def _rendered(view: PostView, ctx: Context) -> Rendered:
     """What a status shows to anyone, as status_out renders it; a repost's original is
-    rendered (and cached) on its own, so `reblog` stays None here."""
-    rendered = status_out(view, ctx).model_dump()
-    rendered["reblog"] = None
-    return rendered
+    rendered (and cached) on its own."""
+    fields = status_out(view, ctx).model_dump()
+    return _inside(fields, _PER_READ), _inside(fields["account"], _ACCOUNT_PER_READ)
 
 
-def statuses_from_stamps(stamps: Sequence[PostStamp], ctx: Context) -> list[dict[str, Any]]:
-    """The statuses for `stamps` (hearth.posts.selectors.visible_stamps), as status_out would
-    render them, from a cache of rendered posts (Django's cache: Redis when configured): one
-    get_many for the page, and for the posts not in it three queries to render them
-    (mentions, hashtags, photos). Counters, `sensitive` and the viewer's flags come from the
-    stamps, read fresh, so a cached rendering never needs invalidating."""
+def _true(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _status_json(rendered: Rendered, stamp: PostStamp, flags_from: PostStamp, reblog: str) -> str:
+    """The status's JSON: its cached rendering with the counters, `sensitive` and the
+    viewer's flags of `stamp` (the flags of `flags_from`: a repost shows its original's)."""
+    fields, account = rendered
+    return (
+        f'{{{fields},"account":{{{account},'
+        f'"followers_count":{int(stamp.author_followers_count)},'
+        f'"following_count":{int(stamp.author_following_count)},'
+        f'"statuses_count":{int(stamp.author_posts_count)}}},'
+        f'"sensitive":{_true(stamp.sensitive)},'
+        f'"replies_count":{int(stamp.replies_count)},'
+        f'"reblogs_count":{int(stamp.reblogs_count)},'
+        f'"favourites_count":{int(stamp.favourites_count)},'
+        f'"favourited":{_true(flags_from.favourited)},'
+        f'"reblogged":{_true(flags_from.reblogged)},'
+        f'"muted":{_true(stamp.muted)},'
+        f'"bookmarked":{_true(flags_from.bookmarked)},'
+        f'"pinned":{_true(flags_from.pinned)},'
+        f'"reblog":{reblog},"filtered":[]}}'
+    )
+
+
+def statuses_json(stamps: Sequence[PostStamp], ctx: Context) -> list[str]:
+    """The statuses for `stamps` (hearth.posts.selectors.visible_stamps) as JSON texts, each
+    what status_out would render, from a cache of rendered posts (Django's cache: Redis when
+    configured): one get_many for the page, and for the posts not in it three queries to
+    render them (mentions, hashtags, photos). Counters, `sensitive` and the viewer's flags
+    come from the stamps, read fresh, so a cached rendering never needs invalidating."""
     wanted = {s.pk: s for stamp in stamps for s in (stamp, stamp.reblog) if s is not None}
     keys = {pk: _cache_key(stamp, ctx) for pk, stamp in wanted.items()}
-    found: dict[str, dict[str, Any]] = cache.get_many(list(keys.values()))
+    cached: dict[str, Any] = cache.get_many(list(keys.values()))
+    found: dict[str, Rendered] = {
+        key: value for key, value in cached.items() if isinstance(value, tuple) and len(value) == 2
+    }
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
-        fresh = {keys[view.post.pk]: _base(view, ctx) for view in posts_to_render(missing)}
+        fresh = {keys[view.post.pk]: _rendered(view, ctx) for view in posts_to_render(missing)}
         cache.set_many(fresh, STATUS_CACHE_SECONDS)
         found.update(fresh)
 
-    def status(stamp: PostStamp, flags_from: PostStamp) -> dict[str, Any] | None:
-        base = found.get(keys[stamp.pk])
-        if base is None:  # deleted between the two reads: left out, as if not visible
-            return None
-        account = {
-            **base["account"],
-            "followers_count": stamp.author_followers_count,
-            "following_count": stamp.author_following_count,
-            "statuses_count": stamp.author_posts_count,
-        }
-        return {
-            **base,
-            "account": account,
-            "sensitive": stamp.sensitive,
-            "replies_count": stamp.replies_count,
-            "reblogs_count": stamp.reblogs_count,
-            "favourites_count": stamp.favourites_count,
-            "favourited": flags_from.favourited,
-            "reblogged": flags_from.reblogged,
-            "muted": stamp.muted,
-            "bookmarked": flags_from.bookmarked,
-            "pinned": flags_from.pinned,
-            "filtered": [],
-        }
-
-    out: list[dict[str, Any]] = []
+    out: list[str] = []
     for stamp in stamps:
-        original = status(stamp.reblog, stamp.reblog) if stamp.reblog is not None else None
-        wrapper = status(stamp, stamp.reblog or stamp)
-        if wrapper is None or (stamp.reblog is not None and original is None):
+        reblog = "null"
+        if stamp.reblog is not None:
+            original = found.get(keys[stamp.reblog.pk])
+            if original is None:  # deleted between the two reads: left out, as if not visible
+                continue
+            reblog = _status_json(original, stamp.reblog, stamp.reblog, "null")
+        rendered = found.get(keys[stamp.pk])
+        if rendered is None:
             continue
-        wrapper["reblog"] = original
-        out.append(wrapper)
+        out.append(_status_json(rendered, stamp, stamp.reblog or stamp, reblog))
     return out

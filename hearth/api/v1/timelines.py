@@ -17,7 +17,8 @@ from hearth.api.filtering import apply_filters
 from hearth.api.pagination import set_link, timeline_cursor
 from hearth.api.parsing import Flag, parse_query
 from hearth.api.schemas.common import context_for
-from hearth.api.schemas.status import StatusOut, status_out, statuses_from_stamps
+from hearth.api.schemas.status import StatusOut, status_out, statuses_json
+from hearth.filters.selectors import active_filters
 from hearth.posts.models.hashtag import MAX_HASHTAG_LENGTH
 from hearth.timelines import selectors
 from hearth.timelines.selectors import TimelinePage
@@ -51,13 +52,18 @@ def _statuses(
 def home(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """The member's home: the same feed engine (and so the same posts) as the web home page.
 
-    The hot path (bench/README.md): statuses come from the cache of rendered posts
-    (`statuses_from_stamps`, the same JSON as status_out) and are sent as they are, without
-    validating them again through StatusOut, which stays the documented response."""
+    The hot path (bench/README.md): statuses come from the cache of rendered posts as JSON
+    text (`statuses_json`, the same JSON as status_out) and are sent as they are, without
+    validating them again through StatusOut, which stays the documented response. A member
+    with keyword filters gets them applied to the decoded statuses."""
     account = me(request)
     page = selectors.home_timeline_stamps(account, timeline_cursor(request))
-    statuses = statuses_from_stamps(page.items, context_for(request))
-    body = json.dumps(apply_filters(account, "home", statuses), ensure_ascii=False)
+    texts = statuses_json(page.items, context_for(request))
+    if active_filters(account, "home"):
+        statuses = apply_filters(account, "home", [json.loads(text) for text in texts])
+        body = json.dumps(statuses, ensure_ascii=False)
+    else:
+        body = f"[{','.join(texts)}]"
     sent = HttpResponse(body, content_type="application/json; charset=utf-8")
     set_link(sent, request, page)
     return sent
