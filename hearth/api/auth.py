@@ -27,7 +27,7 @@ from oauth2_provider.models import AccessToken, Application
 from hearth.accounts.models import Account, User
 from hearth.accounts.services import account_create_for_user
 from hearth.api.errors import INVALID_TOKEN, OUTSIDE_SCOPES, ApiError
-from hearth.core.compiled import CompiledQuery
+from hearth.core.compiled import CompiledQuery, load_instances, model_columns
 
 TOP_SCOPES = ("read", "write", "follow", "push")
 #: Mastodon's legacy `follow` scope grants these granular ones.
@@ -76,24 +76,19 @@ def _token_query(digest: str) -> QuerySet[Any, tuple[Any, ...]]:
         .filter(token_checksum=digest)
         .order_by("pk")
         .values_list(
-            *(name for _, prefix, names in _TOKEN_ROWS for name in names), "email_confirmed"
+            *(name for model, prefix in _TOKEN_MODELS for name in model_columns(model, prefix)),
+            "email_confirmed",
         )
     )
     return rows[:1]
 
 
-def _columns(model: type[Model], prefix: str) -> tuple[str, ...]:
-    return tuple(f"{prefix}{field.attname}" for field in model._meta.concrete_fields)
-
-
-_TOKEN_ROWS: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = tuple(
-    (model, prefix, _columns(model, prefix))
-    for model, prefix in (
-        (AccessToken, ""),
-        (Application, "application__"),
-        (User, "user__"),
-        (Account, "user__account__"),
-    )
+#: The rows a token query loads, and how each is reached from the token.
+_TOKEN_MODELS: tuple[tuple[type[Model], str], ...] = (
+    (AccessToken, ""),
+    (Application, "application__"),
+    (User, "user__"),
+    (Account, "user__account__"),
 )
 #: Compiled once per process: every API request runs it (hearth.core.compiled).
 _TOKEN = CompiledQuery(_token_query)
@@ -105,20 +100,14 @@ def _token_lookup(digest: str) -> AccessToken | None:
     found = _TOKEN.rows(digest)
     if not found:
         return None
-    row, loaded, start = found[0], [], 0
-    for model, _, names in _TOKEN_ROWS:
-        values = row[start : start + len(names)]
-        start += len(names)
-        attnames = [field.attname for field in model._meta.concrete_fields]
-        pk_value = values[attnames.index(model._meta.pk.attname)]
-        loaded.append(None if pk_value is None else model.from_db("default", attnames, values))
-    token, application, user, account = loaded
+    row = found[0]
+    token, application, user, account = load_instances(row, [model for model, _ in _TOKEN_MODELS])
     assert isinstance(token, AccessToken)  # noqa: S101  # the row is a token's
     token.application = application
     token.user = user
     if user is not None and account is not None:
         user.account = account  # type: ignore[attr-defined]
-    token.email_confirmed = row[start]
+    token.email_confirmed = row[-1]
     return token
 
 

@@ -14,6 +14,9 @@ SQL as it is, converting the values as the queryset would (`values_list` rows). 
 the one the function builds (on the default database, Hearth's only one), so the rules it
 encodes stay where they are written. When a mark cannot be found among the parameters (the
 function transformed a value), that shape falls back to building the queryset every time.
+Aware datetimes are values too (marked by instants in the year 1): PostgreSQL's backend passes
+them to psycopg as they are, while SQLite's turns them into text, so there a query taking one
+is built every time.
 
 On PostgreSQL the SQL is also a prepared statement, so the database skips planning it too. The
 home timeline's visibility query takes about 2 ms to plan and 0.3 ms to run; prepared,
@@ -34,6 +37,7 @@ cost more than a third of a millisecond per home timeline.
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Self
 
 import psycopg
@@ -41,12 +45,13 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from psycopg.abc import Params
 
-Value = int | str | Sequence[int]
+Value = int | str | datetime | Sequence[int]
 _BASE = -(2**62)
 _SPAN = 2**20
+_DATETIME_BASE = datetime(1, 1, 1, tzinfo=UTC)
 _KEEP, _SCALAR, _ITEM = range(3)
 #: Shapes kept per query; past this, new shapes are built every time.
 MAX_SHAPES = 256
@@ -71,7 +76,7 @@ class CompiledQuery:
         """The rows `build(*values)` would return: tuples, as from `values_list`."""
         shape = tuple(
             ("s", None) if isinstance(value, str) else ("i", None) if isinstance(value, int)
-            else ("l", len(value))
+            else ("d", None) if isinstance(value, datetime) else ("l", len(value))
             for value in values
         )  # fmt: skip
         connection = connections[DEFAULT_DB_ALIAS]
@@ -177,6 +182,10 @@ def _mark_str(arg: int) -> str:
     return f"\x1fhearth-compiled-mark-{arg}\x1f"
 
 
+def _mark_datetime(arg: int) -> datetime:
+    return _DATETIME_BASE + timedelta(seconds=arg)
+
+
 def _marks(values: Sequence[Value]) -> list[Value]:
     marks: list[Value] = []
     for arg, value in enumerate(values):
@@ -184,6 +193,8 @@ def _marks(values: Sequence[Value]) -> list[Value]:
             marks.append(_mark_str(arg))
         elif isinstance(value, int):
             marks.append(_mark_int(arg))
+        elif isinstance(value, datetime):
+            marks.append(_mark_datetime(arg))
         else:
             marks.append([_mark_int(arg, item) for item in range(len(value))])
     return marks
@@ -197,6 +208,8 @@ def _compile(probe: QuerySet[Any, tuple[Any, ...]], values: Sequence[Value]) -> 
             where[_mark_str(arg)] = (_SCALAR, arg)
         elif isinstance(value, int):
             where[_mark_int(arg)] = (_SCALAR, arg)
+        elif isinstance(value, datetime):
+            where[_mark_datetime(arg)] = (_SCALAR, arg)
         else:
             for item in range(len(value)):
                 where[_mark_int(arg, item)] = (_ITEM, (arg, item))
@@ -207,7 +220,7 @@ def _compile(probe: QuerySet[Any, tuple[Any, ...]], values: Sequence[Value]) -> 
         return None
     slots: list[Slot] = []
     for param in params:
-        found = where.get(param) if isinstance(param, (int, str)) else None
+        found = where.get(param) if isinstance(param, (int, str, datetime)) else None
         slots.append(found if found is not None else (_KEEP, param))
     if {slot for slot in slots if slot[0] != _KEEP} != set(where.values()):
         return None
@@ -219,3 +232,29 @@ def _compile(probe: QuerySet[Any, tuple[Any, ...]], values: Sequence[Value]) -> 
     raw_sql = _numbered(sql)
     _LOGGED_AS[raw_sql] = sql
     return _Template(sql, raw_sql, slots, converters)
+
+
+# --- Model instances from a row of several models' columns ---------------------------------
+
+
+def model_columns(model: type[Model], prefix: str = "") -> tuple[str, ...]:
+    """Every concrete column of `model` as `values_list` names it from a queryset whose rows
+    reach the model through `prefix` (e.g. "user__account__")."""
+    return tuple(f"{prefix}{field.attname}" for field in model._meta.concrete_fields)
+
+
+def load_instances(row: Sequence[Any], models: Sequence[type[Model]]) -> list[Model | None]:
+    """Instances of `models` from a row holding all of each one's columns in turn (as
+    `model_columns` lists them), as a queryset with select_related would load them; None
+    for a model whose primary key is null (an outer join found no row)."""
+    loaded: list[Model | None] = []
+    start = 0
+    for model in models:
+        attnames = [field.attname for field in model._meta.concrete_fields]
+        values = row[start : start + len(attnames)]
+        start += len(attnames)
+        pk_value = values[attnames.index(model._meta.pk.attname)]
+        loaded.append(
+            None if pk_value is None else model.from_db(DEFAULT_DB_ALIAS, attnames, values)
+        )
+    return loaded

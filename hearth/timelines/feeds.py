@@ -357,11 +357,11 @@ def _read_time_ids(account_id: int, bounds: Bounds) -> list[int]:
     nearly always on a busy server, reading a home costs no pull query. Otherwise one more
     query, narrowed to those posts and authors.
     """
-    waiting = FanoutJob.objects.filter(state=FanoutJob.State.PENDING)
     pending = _PENDING.rows()
     backlog = len(pending) > PENDING_LOOKUP_MAX
+    waiting = FanoutJob.objects.filter(state=FanoutJob.State.PENDING) if backlog else None
     authors: set[int] | QuerySet[FanoutJob, int] = {author for _, author in pending}
-    if backlog:  # let the database look them up
+    if waiting is not None:  # a backlog: let the database look them up
         authors = waiting.values_list("post__author_id", flat=True)
     if pending and not _follows_any(account_id, authors):
         pending = []
@@ -369,7 +369,7 @@ def _read_time_ids(account_id: int, bounds: Bounds) -> list[int]:
     if not pending and not big:
         return []
     undelivered = Q(pk__in=[post_id for post_id, _ in pending])
-    if backlog:
+    if waiting is not None:
         undelivered = Q(pk__in=waiting.values("post_id"))
     if big:
         undelivered |= Q(author_id__in=big)
