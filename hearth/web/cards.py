@@ -71,6 +71,12 @@ class CardPage:
     next_max_id: int | None
     prev_min_id: int | None
 
+    @property
+    def cards_html(self) -> SafeString:
+        """Every card's HTML in order: what _page.html's loop prints when no card is muted,
+        without running the loop's tags twenty times."""
+        return mark_safe("".join(card.html for card in self.items))  # noqa: S308  # cards' own
+
 
 def home_cards(request: HttpRequest, viewer: Account, cursor: Cursor) -> CardPage:
     """The viewer's home page (hearth.timelines.selectors.home_timeline_stamps) as cards."""
