@@ -41,3 +41,31 @@ def test_follow_mute_and_unfollow_in_place(page):
     assert not Follow.objects.exists()
     # And all of it happened without leaving the page
     assert page.evaluate("window.samePage") is True
+
+
+def test_a_refused_follow_says_why_in_the_page(page, rate_limits):
+    # Given ana, on her first day, who may follow one member a day and has
+    rate_limits.HEARTH_RATE_LIMITS = {"follow": {"new_account": "1/d"}}
+    make_user("ana")
+    make_user("bruno")
+    make_user("carla")
+    page.goto("/accounts/login/")
+    page.get_by_label("Username or email").fill("ana")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    page.goto("/@bruno")
+    page.get_by_role("button", name="Follow @bruno", exact=True).click()
+    page.get_by_role("button", name="Unfollow @bruno").wait_for()
+    # When she clicks Follow on carla's profile
+    page.goto("/@carla")
+    page.get_by_role("button", name="Follow @carla", exact=True).click()
+    # Then the page says why nothing happened, and when she can try again
+    notice = page.get_by_role("alert")
+    notice.get_by_text("You’ve followed a lot of people in a short time.").wait_for()
+    assert "You can try again in" in notice.inner_text()
+    assert page.get_by_role("button", name="Follow @carla", exact=True).is_visible()
+    assert not Follow.objects.filter(target__username="carla").exists()
+    # And it can be dismissed
+    notice.get_by_role("button", name="Dismiss").click()
+    notice.wait_for(state="hidden")

@@ -140,3 +140,35 @@ def test_allauth_limits_render_the_same_page_with_retry_after(
     assert refused.status_code == 429
     assert refused["Retry-After"] == "60"
     assert "Slow down a little" in refused.content.decode()
+
+
+def test_a_limited_htmx_action_gets_a_notice_not_a_page(client: Client, rate_limits: Any) -> None:
+    # Given a member who may follow once a day, who has
+    rate_limits.HEARTH_RATE_LIMITS = {"follow": {"new_account": "1/d"}}
+    first, second = make_user(), make_user()
+    client.force_login(make_user("newcomer"))
+    htmx = {"HX-Request": "true"}
+    assert client.post(f"/@{first.username}/follow", headers=htmx).status_code == 200
+    # When the next follow button sends its request in the background
+    refused = client.post(f"/@{second.username}/follow", headers=htmx)
+    # Then the answer is a 429 with the limit's headers and only a notice for the page to show
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert refused["X-RateLimit-Remaining"] == "0"
+    body = refused.content.decode()
+    assert "<html" not in body
+    assert "data-notice" in body
+    assert "You’ve followed a lot of people in a short time." in body
+    assert "You can try again in" in body
+
+
+def test_other_errors_of_htmx_requests_are_notices_too(client_with_user: Client) -> None:
+    htmx = {"HX-Request": "true"}
+    missing = client_with_user.post("/@nobody_by_this_name/follow", headers=htmx)
+    assert missing.status_code == 404
+    assert "<html" not in missing.content.decode()
+    assert "Page not found." in missing.content.decode()
+    # And the same error for a page load is the whole page
+    page = client_with_user.post("/@nobody_by_this_name/follow")
+    assert page.status_code == 404
+    assert "<html" in page.content.decode()

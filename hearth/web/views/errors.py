@@ -9,7 +9,20 @@ from django.template import loader
 from hearth.core.ratelimit import RateLimited
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _notice(status: int, context: dict[str, object]) -> HttpResponse:
+    """An error for a request htmx sent: a short notice, shown by notices.js (htmx swaps
+    nothing on an error, and a whole page would be of no use in a button's place)."""
+    html = loader.get_template("web/_notice.html").render(context, None)
+    return HttpResponse(html, status=status)
+
+
 def _render(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if _is_htmx(request):
+        return _notice(status, {"message": f"{title}. {message}"})
     template = loader.get_template("web/error.html")
     context = {
         "status": status,
@@ -74,6 +87,10 @@ RATE_LIMIT_MESSAGES = {
     "follow": "You’ve followed a lot of people in a short time.",
     "report": "You’ve sent a lot of reports in a short time.",
 }
+GENERAL_LIMIT_MESSAGE = (
+    "You’ve done this many times in a short while. To keep the server pleasant for everyone, "
+    "there is a limit."
+)
 
 
 def _wait(seconds: int) -> str:
@@ -87,19 +104,19 @@ def _wait(seconds: int) -> str:
 
 
 def too_many_requests(request: HttpRequest, exception: RateLimited) -> HttpResponse:
-    """The 429 page for Hearth's rate limits, saying when to try again (and Retry-After)."""
-    response = render(
-        request,
-        "429.html",
-        {
-            "message": RATE_LIMIT_MESSAGES.get(exception.action, ""),
-            "retry_after": exception.retry_after,
-            "wait": _wait(exception.retry_after),
-            "reset_at": exception.reset_at,
-            "action": exception.action,
-        },
-        status=429,
-    )
+    """The 429 page for Hearth's rate limits, saying when to try again (and Retry-After); for
+    a request htmx sent, the same words as a notice."""
+    context = {
+        "message": RATE_LIMIT_MESSAGES.get(exception.action, "") or GENERAL_LIMIT_MESSAGE,
+        "retry_after": exception.retry_after,
+        "wait": _wait(exception.retry_after),
+        "reset_at": exception.reset_at,
+        "action": exception.action,
+    }
+    if _is_htmx(request):
+        response = _notice(429, context)
+    else:
+        response = render(request, "429.html", context, status=429)
     for header, value in exception.headers().items():
         response[header] = value
     return response
