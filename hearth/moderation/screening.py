@@ -13,13 +13,17 @@ A held post is seen by its author only, until a moderator approves it from the q
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from hearth.accounts.models import Account, User
+from hearth.core.compiled import CompiledQuery
 from hearth.core.ids import lowest_id_at
 from hearth.graph.models import Follow
 from hearth.moderation.rules import blocked_phrase_matcher
@@ -111,18 +115,44 @@ def _repeats(draft: Draft, enough: int) -> int:
     further than `enough`. Ids are time-ordered (hearth.core.ids), so the lower bound on the id
     makes it a range scan of the author's index over the last hour instead of a walk through
     every post they ever wrote; the created_at condition still decides (a minute of slack
-    covers ids minted a little before their created_at)."""
+    covers ids minted a little before their created_at).
+
+    Every new post runs it, so it is compiled once per process and limit (hearth.core.compiled):
+    building the queryset cost more than running it."""
     since = timezone.now() - REPEAT_WINDOW
-    same = Post.objects.filter(
-        author_id=draft.author.pk,
-        pk__gte=lowest_id_at(since - ID_CLOCK_SLACK),
-        reblog_of__isnull=True,
-        text=draft.text,
-        created_at__gte=since,
-    )
-    if draft.post_id is not None:
-        same = same.exclude(pk=draft.post_id)
-    return same.order_by()[:enough].count()
+    compiled = _REPEATS.get(enough)
+    if compiled is None:
+        compiled = _REPEATS.setdefault(enough, CompiledQuery(_repeats_query(enough)))
+    low = lowest_id_at(since - ID_CLOCK_SLACK)
+    # A new post has no id yet: 0 excludes nothing (ids are positive).
+    return len(compiled.rows(draft.author.pk, low, draft.text, since, draft.post_id or 0))
+
+
+#: The repeat query compiled per limit (the limit is written into its SQL, not a parameter).
+_REPEATS: dict[int, CompiledQuery] = {}
+
+
+def _repeats_query(enough: int) -> Callable[..., QuerySet[Any, tuple[Any, ...]]]:
+    """The author's earlier posts with this text: `enough` ids at most."""
+
+    def same(
+        author_id: int, low_id: int, text: str, since: datetime, edited_id: int
+    ) -> QuerySet[Any, tuple[Any, ...]]:
+        rows: QuerySet[Any, tuple[Any, ...]] = (
+            Post.objects.filter(
+                author_id=author_id,
+                pk__gte=low_id,
+                reblog_of__isnull=True,
+                text=text,
+                created_at__gte=since,
+            )
+            .exclude(pk=edited_id)
+            .order_by()
+            .values_list("pk")[:enough]
+        )
+        return rows
+
+    return same
 
 
 SCREENERS = (blocked_phrases, approval_required, spam)

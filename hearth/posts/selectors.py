@@ -302,6 +302,14 @@ def hydrate(viewer: Account | None, posts: Iterable[Post]) -> list[PostView]:
     ]
 
 
+def new_post_view(post: Post, hashtags: Sequence[str]) -> PostView:
+    """The view its author gets of `post`, which they have just written (not a repost) with
+    no mentions and no photos, tagged `hashtags` (names as stored): what hydrate would read
+    back. Nobody has liked, reposted, bookmarked or pinned it yet, and no one can mute
+    themselves (hearth.graph refuses)."""
+    return PostView(post=post, author=post.author, reblog=None, mentions=(), hashtags=(*hashtags,))
+
+
 def _load_related(posts: list[Post]) -> None:
     # Skips what select_related already loaded, object by object.
     prefetch_related_objects(posts, *POST_RELATED)

@@ -14,6 +14,8 @@ Signals (hearth.posts.signals) go out only after commit.
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +28,7 @@ from hearth.accounts.models import Account, User
 from hearth.accounts.models.user import Visibility
 from hearth.accounts.selectors import account_list_visible
 from hearth.accounts.services import POSTING_LANGUAGES
+from hearth.core.compiled import CompiledQuery
 from hearth.media import services as media_services
 from hearth.media.models import MediaAttachment
 from hearth.posts import signals
@@ -49,7 +52,7 @@ from hearth.posts.models import (
 )
 from hearth.posts.models.post import ModerationState
 from hearth.posts.screening import ALLOW, Draft, Outcome, Verdict, screen
-from hearth.posts.selectors import OPEN_VISIBILITIES, can_see
+from hearth.posts.selectors import OPEN_VISIBILITIES, PostView, can_see, new_post_view
 from hearth.posts.text import RenderedText, is_blank, render, text_length
 
 SPOILER_MAX_LENGTH = 500
@@ -58,7 +61,6 @@ SPOILER_MAX_LENGTH = 500
 # --- Writing ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def post_create(
     *,
     author: Account,
@@ -77,6 +79,40 @@ def post_create(
     post with photos may have no text. Raises ValidationError keyed by field, with every
     problem at once.
     """
+    return post_publish(
+        author=author,
+        text=text,
+        visibility=visibility,
+        spoiler_text=spoiler_text,
+        sensitive=sensitive,
+        language=language,
+        in_reply_to=in_reply_to,
+        media_ids=media_ids,
+    ).post
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    post: Post
+    #: The new post as its author sees it, made from what publishing it knew; None when it
+    #: mentions accounts or carries photos (hydrate it: hearth.posts.selectors.hydrate).
+    view: PostView | None
+
+
+@transaction.atomic
+def post_publish(
+    *,
+    author: Account,
+    text: str,
+    visibility: str,
+    spoiler_text: str = "",
+    sensitive: bool = False,
+    language: str = "",
+    in_reply_to: Post | None = None,
+    media_ids: Sequence[int | str] = (),
+) -> Published:
+    """post_create, also returning the post's view for its author, so an interface answering
+    with the new post (the API's Status) needn't read back what was just written."""
     text, spoiler_text = _without_nul(text), _without_nul(spoiler_text)
     errors: dict[str, list[str]] = {}
     parent = _original(in_reply_to) if in_reply_to is not None else None
@@ -107,7 +143,7 @@ def post_create(
         in_reply_to_account_id=parent.author_id if parent is not None else None,
     )
     Mention.objects.bulk_create(Mention(post=post, account_id=pk) for pk in mention_ids)
-    _hashtags_link(post, rendered.hashtags)
+    hashtags = _hashtags_link(post, rendered.hashtags)
     media_services.media_attach(post_id=post.pk, media=media)
     _posts_count_add([author.pk], 1)
     if parent is not None:
@@ -122,7 +158,7 @@ def post_create(
         mentions=tuple(mention_ids),
         in_reply_to_account_id=post.in_reply_to_account_id,
     )
-    return post
+    return Published(post, None if mention_ids or media else new_post_view(post, hashtags))
 
 
 @transaction.atomic
@@ -439,34 +475,49 @@ def _mentions_replace(post: Post, account_ids: Sequence[int]) -> None:
     )
 
 
-def _hashtags_link(post: Post, names: Sequence[str]) -> None:
+def _hashtags_link(post: Post, names: Sequence[str]) -> list[str]:
+    """Tag `post` with `names` (tags new to the server are made); returns the tags' names as
+    stored, in that order (the letter case they were first used in)."""
     if not names:
-        return
+        return []
     known = _hashtags_named(names)
-    PostHashtag.objects.bulk_create(
-        PostHashtag(post=post, hashtag=known.get(name.lower()) or _hashtag_create(name))
-        for name in names
-    )
+    tags = [known.get(name.lower()) or _hashtag_create(name) for name in names]
+    PostHashtag.objects.bulk_create(PostHashtag(post=post, hashtag_id=pk) for pk, _ in tags)
+    return [stored for _, stored in tags]
 
 
-def _hashtags_named(names: Sequence[str]) -> dict[str, Hashtag]:
-    """{lower-cased name: tag} for the existing tags among `names`, in any letter case: one
-    query, compared with SQL's LOWER() on both sides so it agrees with the unique index on
+def _hashtags_named(names: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """{lower-cased name: (id, name)} for the existing tags among `names`, in any letter case:
+    one query, compared with SQL's LOWER() on both sides so it agrees with the unique index on
     LOWER(name). (Keyed by Python's lower(), which can differ from the database's for a few
     scripts: _hashtag_create then finds the tag when it fails to create it.)"""
-    lowered = [Lower(Value(name)) for name in dict.fromkeys(names)]
-    rows = Hashtag.objects.alias(lower=Lower("name")).filter(lower__in=lowered)
-    return {tag.name.lower(): tag for tag in rows}
+    rows = _HASHTAGS_NAMED.rows(*dict.fromkeys(names))
+    return {name.lower(): (pk, name) for pk, name in rows}
 
 
-def _hashtag_create(name: str) -> Hashtag:
-    """A new tag named `name` as typed; the existing one in any letter case if the unique
-    index on LOWER(name) says there is one (created concurrently)."""
+def _hashtags_named_query(*names: str) -> QuerySet[Any, tuple[Any, ...]]:
+    lowered = [Lower(Value(name)) for name in names]
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        Hashtag.objects.alias(lower=Lower("name"))
+        .filter(lower__in=lowered)
+        .values_list("pk", "name")
+    )
+    return rows
+
+
+#: Every post with tags looks them up: compiled once per number of names (hearth.core.compiled).
+_HASHTAGS_NAMED = CompiledQuery(_hashtags_named_query)
+
+
+def _hashtag_create(name: str) -> tuple[int, str]:
+    """(id, name) of a new tag named `name` as typed; of the existing one in any letter case
+    if the unique index on LOWER(name) says there is one (created concurrently)."""
     try:
         with transaction.atomic():
-            return Hashtag.objects.create(name=name)
+            tag = Hashtag.objects.create(name=name)
     except IntegrityError:
-        return Hashtag.objects.alias(lower=Lower("name")).get(lower=Lower(Value(name)))
+        tag = Hashtag.objects.alias(lower=Lower("name")).get(lower=Lower(Value(name)))
+    return tag.pk, tag.name
 
 
 def _posts_count_add(account_ids: Sequence[int], delta: int) -> None:

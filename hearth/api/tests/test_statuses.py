@@ -116,6 +116,45 @@ def test_posting_costs_a_fixed_number_of_queries(
 
 #: Queries of POST /api/v1/statuses (test_posting_costs_a_fixed_number_of_queries).
 API_POST_QUERIES = 22
+#: Queries of a plain post (no mention, no photo), without an Idempotency-Key.
+API_PLAIN_POST_QUERIES = 9
+
+
+def test_a_plain_post_is_answered_without_reading_it_back(
+    client: Client, user: User, ana: Headers, settings: Any
+) -> None:
+    # Given the checks a real server makes on every post, and a token and a tag already in use
+    settings.HEARTH_RATE_LIMITS_ENABLED = True
+    settings.HEARTH_SPAM_CHECK_ENABLED = True
+    client.post("/api/v1/statuses", {"status": "First #hearth"}, headers=ana)
+    # When Ana's app posts a text with that tag, no mention and no photo
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/statuses", {"status": "Hello #hearth"}, headers=ana)
+    # Then the Status is built from what publishing knew: nothing is read back (mentions,
+    # photos, her likes and bookmarks) and the post costs a fixed number of queries
+    assert response.status_code == 200, response.content
+    sql = [query["sql"] for query in queries.captured_queries]
+    read_back = ("posts_mention", "media_mediaattachment", "posts_favourite")
+    assert not [query for query in sql if any(table in query for table in read_back)]
+    assert len(sql) <= API_PLAIN_POST_QUERIES, "\n".join(sql)
+
+
+def test_the_status_answered_is_the_one_a_read_answers(
+    client: Client, user: User, other_user: User, ana: Headers, check: Any
+) -> None:
+    # Given a tag first used as "Hearth"
+    new_post(other_user, "Welcome to #Hearth")
+    # When Ana posts with that tag in other letters, a new tag and a content warning
+    body = {"status": "Hi #HEARTH and #cats", "spoiler_text": "cw", "visibility": "unlisted"}
+    created = post_json(client, "/api/v1/statuses", body, ana).json()
+    # Then the answer is the Status reading it back gives (the tags as first used), but for
+    # her account's post count: the answer's was read before the post was counted
+    check("Status", created)
+    read = client.get(f"/api/v1/statuses/{created['id']}", headers=ana).json()
+    for status in (created, read):
+        status["account"].pop("statuses_count")
+    assert created == read
+    assert [tag["url"].rsplit("/", 1)[1] for tag in created["tags"]] == ["Hearth", "cats"]
 
 
 @pytest.mark.parametrize(

@@ -129,13 +129,16 @@ def create(request: HttpRequest) -> StatusOut:
     author = me(request)
     parent = _reply_target(author, data.in_reply_to_id)
     user = author.user
+    visibility = data.visibility or (user.default_visibility if user else "public")
+    # The view publishing made of the new post (none when a retry finds the first one).
+    made: list[PostView | None] = []
 
     def create_post() -> Post:
         try:
-            return services.post_create(
+            published = services.post_publish(
                 author=author,
                 text=data.status or "",
-                visibility=data.visibility or (user.default_visibility if user else "public"),
+                visibility=visibility,
                 spoiler_text=data.spoiler_text or "",
                 sensitive=data.sensitive,
                 language=_language(data.language, author),
@@ -144,13 +147,15 @@ def create(request: HttpRequest) -> StatusOut:
             )
         except ValidationError as error:
             raise _renamed(error) from None
+        made.append(published.view)
+        return published.post
 
-    visibility = data.visibility or (user.default_visibility if user else "public")
     # Counted before the idempotency claim: a refused request must not leave a claim behind.
     ratelimit.limit(request, "message" if visibility == "direct" else "post", member=user)
     key = request.headers.get("Idempotency-Key", "").strip()
     post = post_once(author=author, key=key, create=create_post)[0] if key else create_post()
-    return status_of(request, post)
+    view = made[0] if made and made[0] is not None else view_of(request, post)
+    return status_out(view, context_for(request))
 
 
 # --- Reading -------------------------------------------------------------------------------

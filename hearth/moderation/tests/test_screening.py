@@ -201,6 +201,22 @@ def test_the_third_identical_post_in_an_hour_is_held(user, spam_check):
     assert published.review_reason == ""
 
 
+def test_an_edit_does_not_count_the_post_it_edits_as_a_repeat(user, spam_check):
+    # Given two identical posts within the hour
+    joined_long_ago(user)
+    ana = user.account
+    make_post(ana, "Follow me back")
+    second = make_post(ana, "Follow me back")
+    # When the second is edited without changing its text (marked sensitive)
+    edited = posts.post_edit(
+        post=second, editor=ana, text="Follow me back", spoiler_text="", sensitive=True
+    )
+    # Then only the first counts as a repeat of it: not held
+    assert edited.review_state == ""
+    # And a third identical new post still is
+    assert make_post(ana, "Follow me back").review_state == "held"
+
+
 def test_a_new_accounts_second_identical_post_is_held(user, spam_check):
     ana = user.account
     assert make_post(ana, "Follow me back").review_state == ""

@@ -1,11 +1,13 @@
 """CompiledQuery: a queryset compiled once per shape answers as the queryset would."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from hearth.accounts.models import Account
 from hearth.core.compiled import CompiledQuery, _numbered
@@ -36,6 +38,38 @@ def test_rows_are_the_querysets_for_every_value_and_shape() -> None:
         # Then it answers what the queryset answers, converted the same way
         assert first == again == list(_accounts(name, wanted))
     assert isinstance(compiled.rows("x", ids)[0][2], type(made[0].created_at))
+
+
+def _joined_since(since: datetime, ids: list[int]) -> QuerySet[Any, tuple[Any, ...]]:
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        Account.objects.filter(pk__in=ids, created_at__gte=since).order_by("pk").values_list("pk")
+    )
+    return rows
+
+
+def test_a_datetime_is_a_value_like_any_other() -> None:
+    # Given accounts made a day apart, and a query taking an instant, compiled once
+    made = [make_account(f"member{n}") for n in range(3)]
+    now = timezone.now()
+    for days, account in enumerate(made):
+        Account.objects.filter(pk=account.pk).update(created_at=now - timedelta(days=days))
+    ids = [account.pk for account in made]
+    compiled = CompiledQuery(_joined_since)
+    # When it runs with several instants
+    for hours in (1, 25, 49, 1000):
+        since = now - timedelta(hours=hours)
+        # Then each run answers what the queryset answers for that instant
+        assert compiled.rows(since, ids) == list(_joined_since(since, ids))
+    assert len(compiled.rows(now - timedelta(hours=25), ids)) == 2
+
+
+@pytest.mark.postgres
+def test_postgresql_compiles_a_query_taking_a_datetime_once() -> None:
+    # Given a query taking an instant, run once
+    compiled = CompiledQuery(_joined_since)
+    compiled.rows(timezone.now(), [1])
+    # Then its shape has a template (SQLite, which sends instants as text, builds it each time)
+    assert [template is not None for template in compiled._templates.values()] == [True]
 
 
 def test_a_literal_percent_sign_survives_the_placeholders() -> None:

@@ -18,6 +18,7 @@ from hearth.posts.errors import (
     ReblogNotAllowedError,
 )
 from hearth.posts.models import Bookmark, Favourite, Hashtag, Mention, Pin, Post, PostEdit
+from hearth.posts.selectors import hydrate
 from hearth.posts.tests.factories import fresh, make_account, make_post
 
 
@@ -191,6 +192,31 @@ def test_reply_across_a_block_is_refused(ana, bruno):
     graph.block(actor=ana, target=bruno)
     with pytest.raises(ValidationError):
         make_post(bruno, "Hi", in_reply_to=post)
+
+
+def test_publishing_returns_the_view_hydrate_would_read_back(ana, bruno):
+    # Given a tag Bruno first used as "Hearth"
+    make_post(bruno, "Welcome to #Hearth")
+
+    # When Ana publishes a post with that tag in other letters and a new one
+    published = services.post_publish(author=ana, text="Hi #HEARTH and #Cats", visibility="public")
+
+    # Then the view it returns is what reading the post back for her gives: the tags as first
+    # used, and none of her flags set
+    stored = Post.objects.select_related("author").get(pk=published.post.pk)
+    (read,) = hydrate(ana, [stored])
+    assert published.view == read
+    assert published.view is not None
+    assert published.view.hashtags == ("Hearth", "Cats")
+
+
+def test_a_post_mentioning_someone_is_left_to_hydrate(ana, bruno):
+    # When Ana publishes a post that mentions Bruno
+    published = services.post_publish(author=ana, text="Hi @bruno", visibility="public")
+
+    # Then no view comes back (the mention's account is read by hydrate), but the post does
+    assert published.view is None
+    assert Mention.objects.get(post=published.post).account_id == bruno.pk
 
 
 # --- post_edit ---------------------------------------------------------------------------------
