@@ -146,6 +146,7 @@ def post_publish(
     hashtags = _hashtags_link(post, rendered.hashtags)
     media_services.media_attach(post_id=post.pk, media=media)
     _posts_count_add([author.pk], 1)
+    author.posts_count += 1  # as the row now says: the answer shows the post counted
     if parent is not None:
         Post.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
     signals.post_created_in_transaction.send(sender=Post, post_id=post.pk, is_reblog=False)
