@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core import checks
 
 
 class TimelinesConfig(AppConfig):
@@ -9,7 +8,5 @@ class TimelinesConfig(AppConfig):
 
     def ready(self) -> None:
         from hearth.timelines import receivers
-        from hearth.timelines.checks import feed_store_redis_check
 
         receivers.connect()
-        checks.register(feed_store_redis_check, "timelines")

@@ -7,7 +7,7 @@ a post, so a stale store can show too little, never too much.
 
 Three stores share the `FeedStore` interface (docs/subsystems/timelines.md):
 
-- `RedisFeedStore` (store_redis.py): a sorted set per account, when REDIS_URL is set;
+- `RedisFeedStore` (store_redis.py): a list of ids per account, when REDIS_URL is set;
 - `DatabaseFeedStore` (store_db.py): a table, the embedded default;
 - `PullFeedStore` (here): computes the feed from the posts table when read. It is what a push
   store rebuilds a feed from, and what is served while Redis is unreachable.

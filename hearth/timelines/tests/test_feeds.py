@@ -10,7 +10,14 @@ from hearth.accounts.models.user import Visibility
 from hearth.graph import services as graph
 from hearth.posts import services as posts
 from hearth.posts.tests.factories import make_account, make_post
-from hearth.timelines.feeds import FeedItem, FeedStore, PullFeedStore, get_feed_store
+from hearth.timelines.feeds import (
+    FeedItem,
+    FeedStore,
+    PullFeedStore,
+    feed_length,
+    get_feed_store,
+    pull_items,
+)
 from hearth.timelines.models import FeedState
 from hearth.timelines.services import fanout_post
 from hearth.timelines.store_db import DatabaseFeedStore, feeds_trim
@@ -206,6 +213,20 @@ def test_a_reader_gets_the_pull_answer_while_someone_else_rebuilds(store, ana, b
     # Then once the lock is free, the next read builds it
     assert store.read_page(ana.pk) == [post.pk]
     assert store.contains(ana.pk, post.pk)
+
+
+def test_a_post_pushed_during_a_rebuild_is_kept(store, ana, bruno):
+    # Given a rebuild of ana's feed has begun and read the posts table
+    graph.follow(actor=ana, target=bruno)
+    before = make_post(bruno, "before")
+    store._begin_rebuild(ana.pk)
+    copied = pull_items(ana.pk, feed_length())
+    # When a newer post's fan-out lands before the rebuild writes what it read
+    during = make_post(bruno, "during")
+    store.push([ana.pk], FeedItem(during.pk, bruno.pk))
+    store._finish_rebuild(ana.pk, copied)
+    # Then the built feed has both
+    assert store.read_page(ana.pk) == [during.pk, before.pk]
 
 
 def test_an_invalidated_feed_is_rebuilt_without_what_left_the_posts_table(store, ana, bruno):

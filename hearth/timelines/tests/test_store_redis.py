@@ -1,14 +1,16 @@
-"""The Redis store's own concerns: its memory per feed, and degraded mode (Redis unreachable:
-homes come from the database, no 500, and the feeds are repaired when Redis is back)."""
+"""The Redis store's own concerns: its layout (memory per feed, order, late posts, rebuilds,
+the old layout's keys), and degraded mode (Redis unreachable: homes come from the database,
+no 500, and the feeds are repaired when Redis is back)."""
 
 import logging
+import random
 
 import pytest
 
 from hearth.graph import services as graph
 from hearth.posts.tests.factories import make_post
 from hearth.timelines import services, store_redis
-from hearth.timelines.feeds import FeedItem, feed_length, get_feed_store
+from hearth.timelines.feeds import Bounds, FeedItem, feed_length, feed_lifetime, get_feed_store
 from hearth.timelines.models import FeedRepair
 from hearth.timelines.store_redis import RedisFeedStore, encode
 
@@ -21,38 +23,94 @@ def redis_store(redis_settings):
     return get_feed_store()
 
 
-def test_a_full_feed_fits_in_about_ten_kilobytes(redis_store, redis_settings, ana):
-    # Given Redis configured for compact sorted sets, as docs/operators/scaling.md says (for
-    # this test only: CONFIG SET is server-wide, and a setting left behind would hide a
-    # misconfigured server from the bench and from the timelines.W001 check)
+def test_a_full_feed_costs_under_ten_kilobytes(redis_store, redis_settings, ana):
+    # Given ana's built feed, filled past its cap with real-looking ids
     client = redis_settings
-    name = "zset-max-listpack-entries"
-    configured = client.config_get(name)[name]
-    client.config_set(name, 1024)
-    try:
-        used = _full_feed_memory(redis_store, client, ana)
-    finally:
-        client.config_set(name, configured)
-    # Then it costs about 10 KB: 800 ids and the marker take 801 x 12 bytes of listpack (the
-    # 8-byte member and its length and back-length bytes, a score of 0 in two), which the
-    # allocator rounds up to its 10,240-byte size class, plus ~70 bytes for the key itself
-    # (the same layout with score = id measures 16,456 bytes)
-    print(f"MEMORY USAGE of a full feed: {used} bytes")  # noqa: T201
-    assert used <= 10 * 1024 + 128
-
-
-def _full_feed_memory(redis_store, client, ana) -> int:
-    """MEMORY USAGE of ana's feed after it is filled past its cap with real-looking ids,
-    checking that it is capped and compactly encoded."""
     assert feed_length() == 800
     redis_store.read_page(ana.pk)  # built
     newest = make_post(ana, "now").pk
-    items = [FeedItem(newest - n * 7_919_000_000, ana.pk) for n in range(900)]
-    redis_store.merge(ana.pk, items)
+    ids = [newest - n * 7_919_000_000 for n in range(900)]
+    redis_store.merge(ana.pk, [FeedItem(pk, ana.pk) for pk in ids])
+    # Then it holds the header and the newest 800 ids, newest first, in one compact list
     key = redis_store.key(ana.pk)
-    assert client.zcard(key) == 800 + 1  # and the "built" marker
-    assert client.object("encoding", key) == b"listpack"
-    return int(client.memory_usage(key, samples=0))
+    assert client.lrange(key, 0, -1) == [store_redis.READY, *[encode(pk) for pk in ids[:800]]]
+    assert client.object("encoding", key) == b"quicklist"
+    assert client.ttl(key) > 0
+    # And it costs under 10 KB: 801 elements of 10 bytes of listpack at most (an 8-byte id with
+    # its length and back-length bytes), 8,017 bytes in the allocator's 8,192-byte class, plus
+    # ~150 bytes for the list, its node and the key (a sorted set of the same ids: 10,312)
+    used = int(client.memory_usage(key, samples=0))
+    print(f"MEMORY USAGE of a full feed: {used} bytes")  # noqa: T201
+    assert used <= 10_000
+
+
+def test_pushes_in_any_order_keep_the_feed_sorted_with_each_id_once(redis_store, ana):
+    # Given a built feed, and ids that differ in either 32-bit half, the sign bit of each
+    # half and each byte (the scripts compare ids as two unsigned halves)
+    redis_store.read_page(ana.pk)
+    ids = [1, 2, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**32 + 2**31, 2**40 + 255]
+    ids += [0x0102030405060708, 0x7F00000000000000, 0x7F000000FFFFFFFF, 2**63 - 1]
+    ids += [115_000_000_000_000_000 + n for n in (0, 255, 256, 65_535, 65_536)]
+    shuffled = random.Random(7).sample(ids, len(ids))
+    # When they are pushed in any order, each twice
+    for pk in shuffled + shuffled[::-1]:
+        redis_store.push([ana.pk], FeedItem(pk, ana.pk))
+    # Then the feed is every id once, newest first
+    assert redis_store.read_page(ana.pk, limit=40) == sorted(ids, reverse=True)
+    # And every page agrees with the cursor semantics, for cursors in the feed and not
+    for cursor in sorted({*ids, *(pk + 1 for pk in ids), *(pk - 1 for pk in ids)}):
+        for size in (1, 3):
+            for cursors in ({"max_id": cursor}, {"min_id": cursor}, {"since_id": cursor}):
+                expected = Bounds.parse(limit=size, **cursors).pick(ids)
+                assert redis_store.read_page(ana.pk, limit=size, **cursors) == expected
+    assert all(redis_store.contains(ana.pk, pk) for pk in ids)
+    assert not redis_store.contains(ana.pk, 3)
+
+
+def test_a_late_post_takes_its_place_in_a_full_feed(redis_store, redis_settings, settings, ana):
+    # Given a full feed of five
+    settings.HEARTH_FEED_LENGTH = 5
+    client = redis_settings
+    redis_store.read_page(ana.pk)
+    for pk in (100, 110, 120, 130, 140):
+        redis_store.push([ana.pk], FeedItem(pk, ana.pk))
+    # When posts older than all of them, already there, and in between arrive late
+    for pk in (90, 100, 120, 115):
+        redis_store.push([ana.pk], FeedItem(pk, ana.pk))
+    # Then only the one in between got in, and the oldest went
+    assert redis_store.read_page(ana.pk) == [140, 130, 120, 115, 110]
+    assert client.llen(redis_store.key(ana.pk)) == 5 + 1
+
+
+def test_a_feed_dropped_during_its_rebuild_stays_unbuilt(redis_store, redis_settings, ana):
+    # Given a rebuild of ana's feed has begun, and a post was pushed meanwhile
+    client = redis_settings
+    key = redis_store.key(ana.pk)
+    redis_store._begin_rebuild(ana.pk)
+    redis_store.push([ana.pk], FeedItem(30, ana.pk))
+    # When the feed is dropped (a block, a repair) before the rebuild finishes
+    redis_store.invalidate([ana.pk])
+    redis_store.push([ana.pk], FeedItem(40, ana.pk))
+    redis_store._finish_rebuild(ana.pk, [FeedItem(10, ana.pk), FeedItem(20, ana.pk)])
+    # Then it is not marked built, so the next read rebuilds it from the posts table
+    assert client.lrange(key, 0, -1) == [store_redis.COLLECTED, encode(40)]
+    assert redis_store.read_page(ana.pk) == []
+
+
+def test_a_feed_left_by_the_sorted_set_layout_is_ignored(redis_store, redis_settings, ana):
+    # Given a feed in the layout of earlier versions, under its old key
+    client = redis_settings
+    old_key = f"{redis_store.key_prefix}feed:home:{ana.pk}"
+    client.zadd(old_key, {b"\xff": 0, encode(12345): 0})
+    client.expire(old_key, 3600)
+    post = make_post(ana, "after the upgrade")
+    # When ana reads her feed and posts are pushed, then the new feed answers, and the old key
+    # is left to expire
+    assert redis_store.read_page(ana.pk) == [post.pk]
+    redis_store.push([ana.pk], FeedItem(post.pk + 1, ana.pk))
+    assert redis_store.read_page(ana.pk) == [post.pk + 1, post.pk]
+    assert client.type(old_key) == b"zset"
+    assert client.ttl(old_key) > 0
 
 
 def test_an_unreachable_redis_serves_the_home_from_the_database(db, settings, ana, bruno, caplog):
@@ -139,12 +197,16 @@ def test_pushes_keep_the_newest_entries_and_set_a_lifetime(redis_store, redis_se
     pushed = [first + n for n in range(feed_length() + 5)]
     for post_id in pushed:
         redis_store.push([ana.pk, bruno.pk, 999_999], FeedItem(post_id, ana.pk))
-    # Then each feed keeps the newest feed_length() ids and its marker; the oldest are gone
+    # Then each feed keeps the newest feed_length() ids and its header; the oldest are gone
     for account_id in (ana.pk, bruno.pk):
         key = redis_store.key(account_id)
-        assert client.zcard(key) == feed_length() + 1
+        assert client.llen(key) == feed_length() + 1
         assert redis_store.read_page(account_id, limit=1) == [pushed[-1]]
-        assert client.zscore(key, encode(pushed[4])) is None
-        assert client.zscore(key, encode(pushed[5])) == 0
-    # And a feed fan-out created without a build still expires
-    assert client.ttl(redis_store.key(999_999)) > 0
+        assert not redis_store.contains(account_id, pushed[4])
+        assert redis_store.contains(account_id, pushed[5])
+        # and still expires when its build does
+        assert 0 < client.ttl(key) <= feed_lifetime().total_seconds()
+    # And a feed fan-out created without a build expires too, and is not taken as built
+    unbuilt = redis_store.key(999_999)
+    assert 0 < client.ttl(unbuilt) <= feed_lifetime().total_seconds()
+    assert client.lindex(unbuilt, 0) == store_redis.COLLECTED
