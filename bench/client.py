@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 LUA = Path(__file__).resolve().parent / "wrk" / "scenario.lua"
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -59,9 +60,14 @@ class Sample:
     size: int
 
 
-def request(base: str, path: str, session: Session | None, *, post: str = "") -> Sample:
-    """One request without following redirects; its status, X-Queries and body size."""
+def request(
+    base: str, path: str, session: Session | None, *, post: str = "", content_type: str = ""
+) -> Sample:
+    """One request without following redirects; its status, X-Queries and body size. A POST
+    with cookies sends a form with the CSRF header; give `content_type` for another body."""
     req = urllib.request.Request(base + path, data=post.encode() or None)  # noqa: S310
+    if content_type:
+        req.add_header("Content-Type", content_type)
     if session is not None and session.authorization:
         req.add_header("Authorization", session.authorization)
     if session is not None and session.cookie:
@@ -112,12 +118,22 @@ class WrkResult:
     rate_limited: int = 0
 
 
+#: What a POST load sends (bench/wrk/scenario.lua): the web's compose form, or the API's status.
+PostBody = Literal["form", "status"]
+
+
 def wrk_command(
-    url: str, *, seconds: int, connections: int, session: Session | None, post: bool = False
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    session: Session | None,
+    post: bool = False,
+    body: PostBody = "form",
 ) -> list[str]:
     cookie, csrf = (session.cookie, session.csrf) if session else ("", "")
     authorization = session.authorization if session else ""
-    args = ["POST" if post else "GET", cookie, csrf, authorization]
+    args = ["POST" if post else "GET", cookie, csrf, authorization, body]
     return [
         ensure_wrk(), "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
         "-s", str(LUA), url, "--", *args,
@@ -142,8 +158,16 @@ def parse_wrk(output: str) -> WrkResult:
 
 
 def wrk(
-    url: str, *, seconds: int, connections: int, session: Session | None, post: bool = False
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    session: Session | None,
+    post: bool = False,
+    body: PostBody = "form",
 ) -> WrkResult:
-    command = wrk_command(url, seconds=seconds, connections=connections, session=session, post=post)
+    command = wrk_command(
+        url, seconds=seconds, connections=connections, session=session, post=post, body=body
+    )
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
     return parse_wrk(done.stdout)

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,19 +32,45 @@ WARM_FEEDS = 200
 PASSWORD = "bench-hearth-password"  # noqa: S105  (the generator's default, invented accounts)
 #: The home timeline as JSON: the real Mastodon API endpoint, with a bearer token.
 HOME_JSON = "/api/v1/timelines/home"
-SCENARIOS = ("floor", "home_json", "home_html", "post_create", "fanout")
-#: Issues a read token for a member in the server's database (printed on stdout).
+SCENARIOS = ("floor", "home_json", "home_html", "post_create", "post_create_api", "fanout")
+#: Issues a token with one scope for a member in the server's database (printed on stdout).
 _ISSUE_SCRIPT = """
 from hearth.accounts.models import User
 from hearth.api.oauth.services import app_create
 from hearth.api.oauth.tokens import access_token_issue
-app = app_create(name="bench", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=["read"])
+app = app_create(name="bench", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=[{scope!r}])
 user = User.objects.get(username={username!r})
-print(access_token_issue(user=user, application=app.application, scope="read").raw)
+print(access_token_issue(user=user, application=app.application, scope={scope!r}).raw)
 """
 
 
-def main(argv: list[str] | None = None) -> int:
+@dataclass(frozen=True)
+class PostLoad:
+    """How a posting scenario posts: where, the answer that acknowledges a post, and for the
+    X-Queries samples a body (`{n}` makes each text unique) with its content type (empty for
+    the web's form, which client.request sends with the CSRF header)."""
+
+    path: str
+    ok_status: int
+    sample: str
+    content_type: str
+    body: client.PostBody
+
+
+WEB_POSTS = PostLoad(
+    "/posts", 302, "visibility=public&spoiler_text=&text=Sampled+bench+post+{n}", "", "form"
+)
+API_POSTS = PostLoad(
+    "/api/v1/statuses",
+    200,
+    '{{"status": "Sampled bench API post {n}", "visibility": "public"}}',
+    "application/json",
+    "status",
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; `scenarios` becomes the set to run, the floor always in it."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--profile", choices=["small", "large"], default="small")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per scenario")
@@ -69,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     args.scenarios = {"floor", *(name.strip() for name in args.scenarios.split(",") if name)}
     if unknown := args.scenarios - set(SCENARIOS):
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     database_url = _with_db(args.pg, args.database)
     env = server.bench_env(database_url, args.redis, server.ROOT / "var" / "bench")
     if args.broker:
@@ -119,10 +149,8 @@ def _prepare(env: dict[str, str], admin: str, name: str, redis_url: str, profile
 
 def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     from bench import fanout
-    from bench.redis_memory import feed_memory, redis_configure
+    from bench.redis_memory import feed_memory
 
-    # Before any feed is built: a feed that became a skiplist stays one until rebuilt.
-    redis_settings = redis_configure(args.redis) if args.redis else {}
     if args.broker:
         import redis
 
@@ -146,13 +174,15 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
             rows["home_html"] = run.get("/", reader)
         if "post_create" in chosen:
             writer = client.login(base, "bench_writer", PASSWORD)
-            rows["post_create"] = run.posting(writer, fanout)
+            rows["post_create"] = run.posting(writer, fanout, WEB_POSTS)
+        if "post_create_api" in chosen:
+            api_writer = client.bearer("bench_writer", issue_token(env, "bench_writer", "write"))
+            rows["post_create_api"] = run.posting(api_writer, fanout, API_POSTS)
         floor_rps = rows["floor"]["rps"]
         for row in rows.values():
             row["ratio_to_floor"] = round(row["rps"] / floor_rps, 3)
         found: dict[str, Any] = {
             "feed_store": fanout.store_name(),
-            "redis_settings": redis_settings,
             "feeds_warmed": warmed,
             "scenarios": rows,
         }
@@ -167,11 +197,12 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
             server.stop_worker(worker)
 
 
-def issue_token(env: dict[str, str], username: str) -> str:
-    """A read token for `username` from a new OAuth app, issued in the database `env` names
-    (a management shell, so it works for the embedded SQLite run too)."""
+def issue_token(env: dict[str, str], username: str, scope: str = "read") -> str:
+    """A token with `scope` for `username` from a new OAuth app, issued in the database `env`
+    names (a management shell, so it works for the embedded SQLite run too)."""
+    script = _ISSUE_SCRIPT.format(username=username, scope=scope)
     done = subprocess.run(  # noqa: S603
-        [str(server.BIN / "hearth"), "shell", "-c", _ISSUE_SCRIPT.format(username=username)],
+        [str(server.BIN / "hearth"), "shell", "-c", script],
         env=env, cwd=server.ROOT, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return done.stdout.strip().splitlines()[-1]
@@ -205,21 +236,32 @@ class _Runner:
         )
         return asdict(result) | {"queries": client.queries_per_request(samples)}
 
-    def posting(self, writer: client.Session, fanout: Any) -> dict[str, Any]:
-        body = "visibility=public&spoiler_text=&text=Sampled+bench+post+{n}"
+    def posting(self, writer: client.Session, fanout: Any, load: PostLoad) -> dict[str, Any]:
+        """`writer` posts as fast as the load goes (`load`: the web form or the API); then
+        every acknowledged post must be stored, and the newest reach the sampled feeds."""
         samples = [
-            client.request(self.base, "/posts", writer, post=body.format(n=n)) for n in range(3)
+            client.request(
+                self.base,
+                load.path,
+                writer,
+                post=load.sample.format(n=n),
+                content_type=load.content_type,
+            )
+            for n in range(3)
         ]
-        if any(sample.status != 302 for sample in samples):
-            raise RuntimeError(f"POST /posts: {[s.status for s in samples]} instead of 302")
-        writer_id = fanout.account_id("bench_writer")
+        if any(sample.status != load.ok_status for sample in samples):
+            raise RuntimeError(
+                f"POST {load.path}: {[s.status for s in samples]} instead of {load.ok_status}"
+            )
+        writer_id = fanout.account_id(writer.username)
         before = fanout.post_count(writer_id)
         result = client.wrk(
-            self.base + "/posts",
+            self.base + load.path,
             seconds=self.seconds,
             connections=self.connections,
             session=writer,
             post=True,
+            body=load.body,
         )
         load_ended = time.perf_counter()
         stored = fanout.post_count(writer_id) - before
@@ -378,23 +420,25 @@ def _print(results: dict[str, Any]) -> None:
     out.write(f"{results['connections']} connections, ")
     out.write(f"{results['seconds']} s each, {results['server']}, jobs {results['jobs']}, ")
     out.write(f"store {results['feed_store']}\n")
-    head = f"{'scenario':<12} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+    head = f"{'scenario':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
     out.write(head + f"{'queries':>8} {'KB':>6} {'x floor':>8}\n")
     for name, row in results["scenarios"].items():
         out.write(
-            f"{name:<12} {row['rps']:>9.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+            f"{name:<16} {row['rps']:>9.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
             f"{row['errors']:>7} {row['queries']:>8} {row['bytes_per_request'] / 1024:>6.1f} "
             f"{row['ratio_to_floor']:>8.3f}\n"
         )
-    posting = results["scenarios"].get("post_create")
-    if posting is not None:
+    for name in ("post_create", "post_create_api"):
+        posting = results["scenarios"].get(name)
+        if posting is None:
+            continue
         if posting["rate_limited"]:
             out.write(
-                f"posting: {posting['rate_limited']} of the {posting['errors']} errors are 429s: "
+                f"{name}: {posting['rate_limited']} of the {posting['errors']} errors are 429s: "
                 "Hearth's rate limits stopped the load (config/settings_bench.py raises them)\n"
             )
         out.write(
-            f"posting: {posting['acknowledged']} acknowledged, {posting['stored']} stored; "
+            f"{name}: {posting['acknowledged']} acknowledged, {posting['stored']} stored; "
             f"fan-out to {posting['writer_active_followers']} followers each done "
             f"{posting['fanout_done_after_load_s']} s after the load "
             f"(~{posting['feed_inserts_per_s']} feed inserts/s); newest missing from "
@@ -410,10 +454,7 @@ def _print(results: dict[str, Any]) -> None:
             f"connection during the load {fan['fresh_connection_get_s']} s); "
             f"home JSON meanwhile {fan['home_json_during']['rps']} req/s\n"
         )
-    out.write(
-        f"Redis memory per feed: {results['redis_memory_per_feed']} "
-        f"(server settings {results['redis_settings']})\n"
-    )
+    out.write(f"Redis memory per feed: {results['redis_memory_per_feed']}\n")
     if "embedded" in results:
         emb = results["embedded"]
         out.write(f"embedded (SQLite, 1 worker): RSS {emb['rss_mb_total']} MB in all, ")

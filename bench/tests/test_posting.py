@@ -3,11 +3,13 @@ checked, a session that does not grow under a load that never follows the redire
 counted apart from other errors."""
 
 import json
+import re
 
 import pytest
 from django.test import RequestFactory
 
-from bench.client import parse_wrk
+from bench import run
+from bench.client import LUA, parse_wrk
 from config import settings_bench
 from hearth.core import ratelimit
 from hearth.posts.models import Post
@@ -47,3 +49,62 @@ def test_429s_are_counted_apart_from_other_errors():
     assert (result.errors, result.rate_limited) == (8, 5)
     del line["limited"]  # a GET load counts none
     assert parse_wrk("BENCH_JSON " + json.dumps(line)).rate_limited == 0
+
+
+# --- Posting through the API (post_create_api) -----------------------------------------------
+
+
+def test_the_api_posting_scenario_runs_by_default_and_alone():
+    assert "post_create_api" in run.parse_args([]).scenarios
+    chosen = run.parse_args(["--scenarios", "post_create_api"]).scenarios
+    assert chosen == {"floor", "post_create_api"}
+
+
+def _issue(username: str, scope: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """The token run.issue_token's script prints, run here against the test database."""
+    exec(run._ISSUE_SCRIPT.format(username=username, scope=scope))  # noqa: S102
+    return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def _wrk_status_body(thread: int, counter: int, now: int) -> str:
+    """What bench/wrk/scenario.lua sends to POST /api/v1/statuses, filled as Lua would."""
+    found = re.search(r"local STATUS_BODY = '([^']+)'", LUA.read_text())
+    assert found is not None, "scenario.lua has no STATUS_BODY"
+    return found[1] % (thread, counter, now)  # the same %d conversions as Lua's format
+
+
+@pytest.mark.django_db
+def test_the_writers_write_token_posts_what_the_load_and_the_samples_send(
+    client, user, capsys, settings
+):
+    # Given the bench's limits and the write token the runner issues to the writer
+    settings.HEARTH_RATE_LIMITS = settings_bench.HEARTH_RATE_LIMITS
+    token = _issue(user.username, "write", capsys)
+    headers = {"Authorization": f"Bearer {token}"}
+    # When the samples' body and the load's are posted as the runner and wrk post them
+    bodies = [run.API_POSTS.sample.format(n=0), _wrk_status_body(1, 2, 1_700_000_000)]
+    answers = [
+        client.post(
+            run.API_POSTS.path, body, content_type=run.API_POSTS.content_type, headers=headers
+        )
+        for body in bodies
+    ]
+    # Then both are acknowledged as the runner expects, and stored as the writer's posts
+    assert [answer.status_code for answer in answers] == [run.API_POSTS.ok_status] * 2
+    texts = set(Post.objects.filter(author=user.account).values_list("text", flat=True))
+    assert texts == {"Sampled bench API post 0", "Bench API post 1-2-1700000000 about #benchmarks"}
+
+
+@pytest.mark.django_db
+def test_a_read_token_cannot_post(client, user, capsys):
+    # Given the reader's kind of token (the runner's default scope)
+    token = _issue(user.username, "read", capsys)
+    # When it is used to post, then the API refuses it
+    answer = client.post(
+        run.API_POSTS.path,
+        run.API_POSTS.sample.format(n=0),
+        content_type=run.API_POSTS.content_type,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 403
+    assert not Post.objects.exists()

@@ -6,7 +6,7 @@ import uuid
 import pytest
 import redis
 
-from bench.redis_memory import OPERATOR_SETTINGS, feed_memory, redis_configure
+from bench.redis_memory import feed_memory
 from hearth.posts.tests.factories import make_account, make_post
 from hearth.timelines.feeds import get_feed_store
 
@@ -33,35 +33,19 @@ def redis_feeds(server, settings):
         server.delete(*keys)
 
 
-def test_the_operator_settings_are_applied_and_reported(server):
-    # Given the server's settings as they are (restored afterwards: CONFIG SET is server-wide)
-    before = {name: server.config_get(name)[name] for name in OPERATOR_SETTINGS}
-    try:
-        # ...and set to something else (still above a full feed, harmless to other users)
-        server.config_set("zset-max-listpack-entries", 1023)
-        # When the bench configures its Redis, then the documented values are in effect
-        applied = redis_configure(URL)
-        assert applied == {name: str(value) for name, value in OPERATOR_SETTINGS.items()}
-        assert server.config_get("zset-max-listpack-entries")["zset-max-listpack-entries"] == (
-            "1024"
-        )
-    finally:
-        for name, value in before.items():
-            server.config_set(name, value)
-
-
 @pytest.mark.django_db
-def test_feed_memory_reports_bytes_members_and_encoding(redis_feeds):
-    # Given one built feed holding one post, and an account without a feed
+def test_feed_memory_reports_bytes_ids_and_encoding(redis_feeds):
+    # Given one built feed holding two posts, and an account without a feed
     ana, bruno = make_account("ana"), make_account("bruno")
     make_post(ana, "hello")
+    make_post(ana, "again")
     get_feed_store().read_page(ana.pk)
     # When the bench weighs both
     found = feed_memory([ana.pk, bruno.pk])
-    # Then it reports the built one only: its post and marker, in a small listpack
+    # Then it reports the built one only: its two posts (not the header), in a small list
     assert found["feeds"] == 1
-    assert found["median_members"] == 2
-    assert found["encodings"] == {"listpack": 1}
+    assert found["median_ids"] == found["max_ids"] == 2
+    assert found["encodings"] == {"quicklist": 1}
     assert 0 < found["median_bytes"] == found["max_bytes"] < 1024
 
 

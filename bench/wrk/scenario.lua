@@ -1,8 +1,10 @@
 -- One wrk script for every scenario. Arguments (after `--`): method, cookie header, CSRF token,
--- Authorization header (the API's bearer token; empty for the web).
--- GET requests repeat the same request; POST sends the compose form with a unique text and
--- counts the answers that are 429 (Hearth's rate limits), which wrk's status errors lump in with
--- every other status of 400 or more.
+-- Authorization header (the API's bearer token; empty for the web), and for POST what to send:
+-- `form` (the default: the web's compose form) or `status` (the API's POST /api/v1/statuses as
+-- JSON, with the bearer token and no CSRF header).
+-- GET requests repeat the same request; POST sends a post with a unique text and counts the
+-- answers that are 429 (Hearth's rate limits), which wrk's status errors lump in with every
+-- other status of 400 or more.
 -- done() prints one JSON line the runner parses (latencies in microseconds).
 
 local threads = {}
@@ -17,9 +19,14 @@ function init(args)
   -- Added to wrk.headers, not replacing it: that table carries the Host header.
   if args[2] and args[2] ~= "" then wrk.headers["Cookie"] = args[2] end
   if args[4] and args[4] ~= "" then wrk.headers["Authorization"] = args[4] end
-  if method == "POST" then
+  body_kind = args[5] or "form"
+  if method == "POST" and body_kind == "status" then
+    wrk.headers["Content-Type"] = "application/json"
+  elseif method == "POST" then
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
     wrk.headers["X-CSRFToken"] = args[3] or ""
+  end
+  if method == "POST" then
     -- Defined for POST only: with a response() wrk parses every answer's headers, a cost the
     -- GET scenarios (the floor) should not pay.
     response = function(status, headers, body)
@@ -30,7 +37,14 @@ function init(args)
   limited = 0
 end
 
+-- The API's body (bench/tests/test_posting.py posts it to the endpoint to check it is accepted).
+local STATUS_BODY = '{"status": "Bench API post %d-%d-%d about #benchmarks", "visibility": "public"}'
+
 function request()
+  if method == "POST" and body_kind == "status" then
+    counter = counter + 1
+    return wrk.format("POST", nil, nil, string.format(STATUS_BODY, id, counter, os.time()))
+  end
   if method == "POST" then
     counter = counter + 1
     local body = string.format(
