@@ -200,3 +200,42 @@ def _lacking(post_id: int, readers: list[int]) -> list[int]:
 
 def sample(items: list[int], size: int, seed: int = 7) -> list[int]:
     return random.Random(seed).sample(items, min(size, len(items)))
+
+
+@dataclass(frozen=True)
+class Throughput:
+    posts: int
+    inserts: int  # feed writes, the author's own included
+    seconds: float  # wall clock, one process
+    cpu_seconds: float  # of this process (Redis and PostgreSQL not counted)
+
+    @property
+    def inserts_per_second(self) -> int:
+        return round(self.inserts / self.seconds)
+
+
+def fanout_throughput(author: str, posts: int = 3) -> Throughput:
+    """Fan `posts` new posts of `author` out in this process, one after the other, as a worker
+    runs a fan-out job (`fanout_post`), with nothing else running: feed inserts per second of
+    one worker process. Each post is new, so every push is a real insert (a re-run fan-out
+    only finds the post already there). The posts are made directly in the table, so nothing
+    else (no job, no notification) is set off."""
+    from hearth.posts.models import Post
+    from hearth.timelines.services import fanout_post
+
+    author_id = account_id(author)
+    made = [
+        Post.objects.create(
+            author_id=author_id, text=f"fan-out throughput {n}", visibility="public"
+        )
+        for n in range(posts)
+    ]
+    inserts, cpu, wall = 0, time.process_time(), time.perf_counter()
+    for post in made:
+        inserts += fanout_post(post_id=post.pk)
+    return Throughput(
+        posts=posts,
+        inserts=inserts,
+        seconds=round(time.perf_counter() - wall, 3),
+        cpu_seconds=round(time.process_time() - cpu, 3),
+    )

@@ -189,6 +189,9 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
         if "fanout" in chosen:
             poster = client.login(base, "bench_fanout", PASSWORD)
             found["fanout"] = run.fanout_latency(poster, api_reader, fanout, args.fanout_posts)
+            # With the load over and the worker idle: what one fan-out process sustains.
+            alone = fanout.fanout_throughput("bench_fanout")
+            found["fanout_throughput"] = asdict(alone) | {"inserts_per_s": alone.inserts_per_second}
         found["redis_memory_per_feed"] = feed_memory(warmed.pop("ids"))
         return found
     finally:
@@ -453,6 +456,12 @@ def _print(results: dict[str, Any]) -> None:
             f"POSTs answered in {[p['post_s'] for p in fan['per_post']]} s; a GET on a new "
             f"connection during the load {fan['fresh_connection_get_s']} s); "
             f"home JSON meanwhile {fan['home_json_during']['rps']} req/s\n"
+        )
+    if alone := results.get("fanout_throughput"):
+        out.write(
+            f"fan-out alone (one process, nothing else running): {alone['inserts']} feed inserts "
+            f"for {alone['posts']} posts in {alone['seconds']} s = {alone['inserts_per_s']} "
+            f"inserts/s ({alone['cpu_seconds']} s of its CPU)\n"
         )
     out.write(f"Redis memory per feed: {results['redis_memory_per_feed']}\n")
     if "embedded" in results:

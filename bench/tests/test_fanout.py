@@ -50,3 +50,24 @@ def test_a_newcomer_left_in_the_backlog_times_out():
         listener.listen(8)
         port = listener.getsockname()[1]
         assert fresh_connection_seconds(f"http://127.0.0.1:{port}/", timeout=0.5) is None
+
+
+@pytest.mark.django_db
+def test_fanout_throughput_counts_real_inserts(user, other_user):
+    # Given a member with a follower
+    from hearth.graph import services as graph
+    from hearth.timelines.feeds import get_feed_store
+
+    graph.follow(actor=other_user.account, target=user.account)
+    # When the throughput probe fans two new posts out
+    from bench.fanout import fanout_throughput
+
+    measured = fanout_throughput(user.username, posts=2)
+    # Then each went to the author's feed and the follower's, and the figures are its own
+    assert measured.posts == 2
+    assert measured.inserts == 4
+    assert measured.seconds > 0
+    assert measured.inserts_per_second == round(4 / measured.seconds)
+    newest = Post.objects.filter(author=user.account).order_by("-id").first()
+    assert newest is not None
+    assert get_feed_store().contains(other_user.account.pk, newest.pk)
