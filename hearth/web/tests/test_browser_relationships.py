@@ -8,15 +8,19 @@ from hearth.testing.fixtures import PASSWORD, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def log_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
 def test_follow_mute_and_unfollow_in_place(page):
     # Given ana, signed in, on bruno's profile
     ana = make_user("ana").account
     bruno = make_user("bruno").account
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email").fill("ana")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    log_in(page, "ana")
     page.goto("/@bruno")
     page.evaluate("window.samePage = true")  # gone if the page reloads
 
@@ -49,11 +53,7 @@ def test_a_refused_follow_says_why_in_the_page(page, rate_limits):
     make_user("ana")
     make_user("bruno")
     make_user("carla")
-    page.goto("/accounts/login/")
-    page.get_by_label("Username or email").fill("ana")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    log_in(page, "ana")
     page.goto("/@bruno")
     page.get_by_role("button", name="Follow @bruno", exact=True).click()
     page.get_by_role("button", name="Unfollow @bruno").wait_for()
