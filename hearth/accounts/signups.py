@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -205,8 +206,43 @@ def application_create(*, user: User, reason: str) -> SignupApplication:
         )
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
-    return SignupApplication.objects.create(
+    application = SignupApplication.objects.create(
         user=user, username=user.username, email=user.email, reason=reason
+    )
+    transaction.on_commit(lambda: _tell_admins(application))
+    return application
+
+
+#: At most one "applications are waiting" email to the admins per this many seconds, so a wave
+#: of applications (or of spam sign-ups) is one email, not hundreds; the queue lists them all.
+ADMIN_MAIL_INTERVAL = 15 * 60
+
+
+def _tell_admins(application: SignupApplication) -> None:
+    """Email the admins (staff with an address) that an application waits, unless such an
+    email went out in the last ADMIN_MAIL_INTERVAL."""
+    if not cache.add("signups:admins-told", 1, ADMIN_MAIL_INTERVAL):
+        return
+    admins = list(
+        User.objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not admins:
+        return
+    waiting = applications_pending().count()
+    reason = application.reason
+    excerpt = reason if len(reason) <= 300 else reason[:300].rstrip() + "…"
+    send_mail(
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}@{application.username} applied to join",
+        f"@{application.username} applied to join {settings.HEARTH_INSTANCE_NAME}:\n\n"
+        f"“{excerpt}”\n\nApplications waiting, this one included: {waiting}. Approve or "
+        "reject them in the queue:\n"
+        f"{_absolute(reverse('settings_signups'))}\n\n"
+        f"(At most one such email per {ADMIN_MAIL_INTERVAL // 60} minutes.)\n",
+        None,
+        admins,
+        fail_silently=True,
     )
 
 

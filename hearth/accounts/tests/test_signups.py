@@ -80,6 +80,48 @@ def test_approval_mode_application_approve_then_log_in(
     assert log_in(client, "carla", PASSPHRASE).status_code == 302
 
 
+def test_admins_are_emailed_about_a_new_application_once_per_interval(
+    client: Client, admin_user: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given approval mode, an admin with an address, a plain member, an inactive admin
+    from django.core.cache import cache
+
+    cache.delete("signups:admins-told")
+    signups.signup_settings_update(mode="approval")
+    User.objects.create_user(username="plain", email="plain@example.org", password=PASSPHRASE)
+    inactive = User.objects.create_user(username="gone", email="gone@example.org", is_staff=True)
+    User.objects.filter(pk=inactive.pk).update(is_active=False)
+    mail.outbox.clear()
+    # When someone applies
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", signup_data(reason="I bake bread nearby."))
+    # Then the active admins (only they) get one email, with the reason and the queue's address
+    assert [message.to for message in mail.outbox] == [[admin_user.email]]
+    sent = mail.outbox[0]
+    assert "@carla applied to join" in sent.subject
+    assert "I bake bread nearby." in sent.body
+    assert "/settings/signups" in sent.body
+    assert "Applications waiting, this one included: 1." in sent.body
+    # And a second application within the interval sends nothing more (the queue lists both)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(
+            "/accounts/signup/",
+            signup_data(username="dario", email="dario@example.org", reason="Neighbour."),
+        )
+    assert SignupApplication.objects.count() == 2
+    assert len(mail.outbox) == 1
+    # Once the interval has passed, the next application is told, counting all that wait
+    cache.delete("signups:admins-told")
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(
+            "/accounts/signup/",
+            signup_data(username="edda", email="edda@example.org", reason="x" * 400),
+        )
+    assert len(mail.outbox) == 2
+    assert "Applications waiting, this one included: 3." in mail.outbox[1].body
+    assert "x" * 300 + "…" in mail.outbox[1].body
+
+
 def test_rejection_emails_and_frees_the_name(
     client: Client, admin_user: User, django_capture_on_commit_callbacks: Any
 ) -> None:
