@@ -207,7 +207,9 @@ _ACCOUNT_FIELDS: dict[ActionKind, tuple[str, object]] = {
 
 def _tell(account: Account, action: ModerationAction, what: str) -> None:
     url = reverse("moderation_notice", args=[action.pk])
-    notify_moderation(recipient=account, message=f"{what} Reason: {action.reason}", url=url)
+    notify_moderation(
+        recipient=account, message=f"{what} Reason: {action.reason}", url=url, action_id=action.pk
+    )
 
 
 # --- Appeals --------------------------------------------------------------------------------

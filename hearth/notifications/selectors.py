@@ -123,8 +123,13 @@ class NotificationFilter:
     exclude_kinds: frozenset[str] = frozenset()
     #: Only those caused by this account.
     actor_id: int | None = None
+    #: Messages from the moderators only when about an action against the member (what the
+    #: client API can show: Mastodon's `moderation_warning`).
+    moderation_actions_only: bool = False
 
     def apply(self, rows: QuerySet[Notification]) -> QuerySet[Notification]:
+        if self.moderation_actions_only:
+            rows = rows.exclude(type=NotificationType.MODERATION, moderation_action_id__isnull=True)
         if self.kinds is not None:
             rows = rows.filter(type__in=self.kinds)
         if self.exclude_kinds:

@@ -302,10 +302,13 @@ def notification_preferences_update(
 
 
 @transaction.atomic
-def notify_moderation(*, recipient: Account, message: str, url: str = "") -> Notification:
+def notify_moderation(
+    *, recipient: Account, message: str, url: str = "", action_id: int | None = None
+) -> Notification:
     """A message from the server's moderators (hearth.moderation: a report handled, a post
     removed). Always delivered, whatever the preferences; the actor is the recipient itself,
-    so no moderator is named."""
+    so no moderator is named. `action_id`: the action taken against the recipient that it
+    tells of, if it does."""
     _unread_changed(recipient.pk)
     return Notification.objects.create(
         recipient=recipient,
@@ -313,4 +316,5 @@ def notify_moderation(*, recipient: Account, message: str, url: str = "") -> Not
         actor=recipient,
         message=message,
         url=url,
+        moderation_action_id=action_id,
     )

@@ -289,7 +289,7 @@ def test_a_blocked_accounts_notifications_are_absent(
     assert client.get(URL, {"account_id": str(other_user.account.pk)}, headers=ana).json() == []
 
 
-def test_moderator_messages_stay_out_of_the_api(
+def test_moderator_messages_about_no_action_stay_out_of_the_api(
     client: Client,
     user: User,
     other_user: User,
@@ -297,7 +297,8 @@ def test_moderator_messages_stay_out_of_the_api(
     check: Any,
     committed: Any,
 ) -> None:
-    # Given a kind with no Mastodon type (written directly: only its own app makes it)
+    # Given a message from the moderators that tells of no action against Ana (a report
+    # handled: Mastodon has no type for it; written directly, only its own app makes it)
     odd = Notification.objects.create(
         recipient=user.account, actor=other_user.account, type="moderation"
     )
@@ -386,3 +387,52 @@ def test_tokens_and_scopes(
     assert client.post(f"{URL}/clear", headers=read_only).status_code == 403
     app_only = bearer(None, registered_app, scope="read")
     assert client.get(URL, headers=app_only).status_code == 422
+
+
+def test_actions_against_the_member_are_moderation_warnings(
+    client: Client, user: User, ana: dict[str, str], check: Any, committed: Any
+) -> None:
+    # Given moderators who mark one of Ana's posts sensitive and then limit her account, and
+    # Ana appealing the first
+    from hearth.moderation import actions, roles
+
+    moderator = make_user("moana")
+    roles.moderator_grant(user=moderator)
+    flagged = post(user.account, "a photo, say")
+    with committed():
+        marked = actions.action_take(
+            moderator=moderator,
+            kind="mark_sensitive",
+            account=user.account,
+            post=flagged,
+            reason="Graphic images need a warning here.",
+        )
+        actions.action_take(
+            moderator=moderator, kind="limit", account=user.account, reason="Repeated spam."
+        )
+    actions.appeal_create(account=user.account, action=marked, text="It was a sunset.")
+    # When her app lists her notifications
+    response = client.get(URL, headers=ana)
+    # Then both are Mastodon moderation warnings, newest first, each with its AccountWarning
+    assert response.status_code == 200
+    data = response.json()
+    check("Notification[]", data)
+    assert [n["type"] for n in data] == ["moderation_warning", "moderation_warning"]
+    limit, sensitive = (n["moderation_warning"] for n in data)
+    assert limit["action"] == "silence"
+    assert limit["text"] == "Repeated spam."
+    assert limit["status_ids"] is None
+    assert limit["appeal"] is None
+    assert sensitive["id"] == str(marked.pk)
+    assert sensitive["action"] == "mark_statuses_as_sensitive"
+    assert sensitive["status_ids"] == [str(flagged.pk)]
+    assert sensitive["appeal"] == {"text": "It was a sunset.", "state": "pending"}
+    assert sensitive["target_account"]["id"] == str(user.account.pk)
+    # And they can be fetched one by one, filtered by type and counted
+    single = client.get(f"{URL}/{data[1]['id']}", headers=ana).json()
+    check("Notification", single)
+    assert single["moderation_warning"]["id"] == str(marked.pk)
+    only = client.get(URL, {"types[]": "moderation_warning"}, headers=ana).json()
+    assert len(only) == 2
+    assert client.get(URL, {"exclude_types[]": "moderation_warning"}, headers=ana).json() == []
+    assert client.get(f"{URL}/unread_count", headers=ana).json() == {"count": 2}

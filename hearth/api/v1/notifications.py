@@ -21,11 +21,12 @@ from hearth.api.schemas.notification import (
     API_KINDS,
     NotificationOut,
     kinds_for,
+    moderation_actions,
     notification_out,
 )
 from hearth.api.v1.lookups import parse_id
 from hearth.notifications import selectors, services
-from hearth.notifications.models import Notification
+from hearth.notifications.models import Notification, NotificationType
 from hearth.notifications.selectors import NotificationFilter
 
 router = Router(tags=["notifications"])
@@ -62,6 +63,7 @@ def _filter(request: HttpRequest) -> NotificationFilter:
         kinds=kinds_for(types) if types else API_KINDS,
         exclude_kinds=kinds_for(excluded),
         actor_id=actor_id,
+        moderation_actions_only=True,
     )
 
 
@@ -72,11 +74,17 @@ def notifications(request: HttpRequest, response: HttpResponse) -> list[Notifica
     page = page_of(rows, request, default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT)
     set_link(response, request, page)
     posts = selectors.notification_posts(viewer, page.items)
+    actions = moderation_actions(page.items)
     ctx = context_for(request)
     return apply_filters_to_notifications(
         viewer,
         [
-            notification_out(row, posts.get(row.post_id) if row.post_id else None, ctx)
+            notification_out(
+                row,
+                posts.get(row.post_id) if row.post_id else None,
+                ctx,
+                actions.get(row.moderation_action_id) if row.moderation_action_id else None,
+            )
             for row in page.items
         ],
     )
@@ -100,7 +108,8 @@ def notification(request: HttpRequest, notification_id: str) -> NotificationOut:
     found = _access(request, notification_id)
     posts = selectors.notification_posts(viewer, [found])
     post = posts.get(found.post_id) if found.post_id else None
-    return notification_out(found, post, context_for(request))
+    action = moderation_actions([found]).get(found.moderation_action_id or 0)
+    return notification_out(found, post, context_for(request), action)
 
 
 @router.post(
@@ -115,6 +124,8 @@ def dismiss(request: HttpRequest, notification_id: str) -> dict[str, Any]:
 def _access(request: HttpRequest, notification_id: str) -> Notification:
     """The caller's notification, if the API shows it; else 404 (another member's too)."""
     found = selectors.access_notification(me(request), notification_id)
-    if found.type not in API_KINDS:
+    if found.type not in API_KINDS or (
+        found.type == NotificationType.MODERATION and found.moderation_action_id is None
+    ):
         raise Http404("No such notification.")
     return found

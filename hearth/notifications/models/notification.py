@@ -59,6 +59,10 @@ class Notification(models.Model):
     #: For MODERATION: what the moderators say, and a page with the details.
     message = models.TextField(blank=True, default="")
     url = models.CharField(max_length=200, blank=True, default="")
+    #: For MODERATION about an action taken against the recipient: that audit log entry
+    #: (hearth.moderation's ModerationAction; a plain id, as notifications sit below
+    #: moderation). The client API shows these as Mastodon's `moderation_warning`.
+    moderation_action_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
