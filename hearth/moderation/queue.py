@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Lower, TruncMonth
 
 from hearth.accounts.models import Account, DataExport
 from hearth.moderation.models import (
     ActionKind,
     Appeal,
     AppealStatus,
+    BlockedPhrase,
     ModerationAction,
     Report,
     ReportCategory,
@@ -99,6 +100,15 @@ def held_posts() -> QuerySet[Post]:
 
 def audit_log() -> QuerySet[ModerationAction]:
     return ModerationAction.objects.select_related("report").order_by("-id")
+
+
+def blocked_phrase_list() -> QuerySet[BlockedPhrase]:
+    """The blocked words and phrases, alphabetically whatever the letter case."""
+    return BlockedPhrase.objects.order_by(Lower("phrase"), "id")
+
+
+def blocked_phrase_get(phrase_id: int) -> BlockedPhrase | None:
+    return BlockedPhrase.objects.filter(pk=phrase_id).first()
 
 
 def legal_exports(account: Account) -> Sequence[DataExport]:

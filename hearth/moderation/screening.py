@@ -1,7 +1,8 @@
 """The moderation checks on every new or edited post, registered into
 hearth.posts.screening.POST_SCREENERS by ModerationConfig.ready():
 
-- **blocked phrases** (BlockedPhrase, admin-managed): refuse the post, or hold it;
+- **blocked phrases** (BlockedPhrase, managed at /moderation/phrases and in the admin):
+  refuse the post, or hold it;
 - **approval required**: every post of an account the moderators put under approval
   (Account.posts_need_approval) is held;
 - **the spam heuristic**: a post is held when it has more than HEARTH_SPAM_MAX_LINKS links,

@@ -84,6 +84,12 @@ urlpatterns = [
     path("notices/<int:action_id>/appeal", reports.notice_appeal, name="moderation_appeal"),
     path("moderation/", moderation.queue_page, name="moderation_queue"),
     path("moderation/log", moderation.audit_log, name="moderation_log"),
+    path("moderation/phrases", moderation.phrases_page, name="moderation_phrases"),
+    path(
+        "moderation/phrases/<int:phrase_id>/delete",
+        moderation.phrase_delete,
+        name="moderation_phrase_delete",
+    ),
     path("moderation/reports/<int:report_id>", moderation.report_page, name="moderation_report"),
     path(
         "moderation/reports/<int:report_id>/assign",

@@ -23,6 +23,8 @@ class ActionKind(models.TextChoices):
     LEGAL_HOLD = "legal_hold", "Placed a legal hold"
     LEGAL_HOLD_RELEASE = "legal_hold_release", "Released a legal hold"
     LEGAL_EXPORT = "legal_export", "Exported data for a lawful request"
+    PHRASE_BLOCK = "phrase_block", "Blocked a word or phrase"
+    PHRASE_UNBLOCK = "phrase_unblock", "Unblocked a word or phrase"
 
 
 #: Actions the affected member is told about and may appeal (once each).

@@ -1,11 +1,22 @@
 import pytest
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from hearth.moderation.defaults import SHIPPED_ON
-from hearth.moderation.models import PolicyPage, PolicySlug, PolicyVersion
+from hearth.moderation.models import (
+    BlockedPhrase,
+    ModerationAction,
+    PolicyPage,
+    PolicySlug,
+    PolicyVersion,
+)
 from hearth.moderation.selectors import RenderedPolicy, policy_cache_key, policy_get
-from hearth.moderation.services import MAX_POLICY_LENGTH, policy_update
+from hearth.moderation.services import (
+    MAX_POLICY_LENGTH,
+    blocked_phrase_add,
+    blocked_phrase_remove,
+    policy_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +92,32 @@ def test_bad_input_is_refused_with_a_clear_message(admin_user, slug, body, field
         policy_update(slug=slug, body=body, editor=admin_user)
     assert message in error.value.message_dict[field][0]
     assert not PolicyVersion.objects.exists()
+
+
+# --- Blocked words and phrases ------------------------------------------------------------------
+
+
+def test_only_moderators_may_block_or_unblock_a_phrase(user, admin_user):
+    with pytest.raises(PermissionDenied):
+        blocked_phrase_add(actor=user, phrase="casino", whole_word=True, action="reject")
+    # An admin is a moderator too.
+    phrase = blocked_phrase_add(actor=admin_user, phrase="casino", whole_word=True, action="hold")
+    with pytest.raises(PermissionDenied):
+        blocked_phrase_remove(actor=user, phrase=phrase)
+    assert BlockedPhrase.objects.get() == phrase
+    assert ModerationAction.objects.get().moderator_username == "root_admin"
+
+
+def test_a_blocked_phrase_is_checked_for_callers_other_than_the_web_form(admin_user):
+    blocked_phrase_add(actor=admin_user, phrase="Buy\tfollowers", whole_word=True, action="hold")
+    assert BlockedPhrase.objects.get().phrase == "Buy followers"
+    for phrase, action, field in (
+        ("\x00 ", "hold", "phrase"),
+        ("y" * 201, "hold", "phrase"),
+        ("BUY FOLLOWERS", "hold", "phrase"),
+        ("spam", "explode", "action"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            blocked_phrase_add(actor=admin_user, phrase=phrase, whole_word=True, action=action)
+        assert list(error.value.message_dict) == [field]
+    assert BlockedPhrase.objects.count() == 1

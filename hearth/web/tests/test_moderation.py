@@ -7,7 +7,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hearth.accounts.models.user import Visibility
-from hearth.moderation.models import ActionKind, Appeal, ModerationAction, Report
+from hearth.moderation.models import (
+    ActionKind,
+    Appeal,
+    BlockedPhrase,
+    ModerationAction,
+    Report,
+)
 from hearth.moderation.roles import moderator_grant
 from hearth.notifications.models import Notification, NotificationType
 from hearth.posts.models import Post
@@ -131,6 +137,9 @@ MODERATION_URLS = [
     ("get", "/moderation/appeals/{appeal}"),
     ("post", "/moderation/appeals/{appeal}/decide"),
     ("get", "/moderation/log"),
+    ("get", "/moderation/phrases"),
+    ("post", "/moderation/phrases"),
+    ("post", "/moderation/phrases/{phrase}/delete"),
 ]
 #: Only admins, not moderators.
 ADMIN_URLS = {"/moderation/accounts/bruno/legal", "/moderation/exports/1", "/moderation/log"}
@@ -147,13 +156,22 @@ def subjects(user, other_user, mod):
     )
     action = action_take(moderator=mod, kind="limit", account=other_user.account, reason="Too loud")
     appeal = appeal_create(account=other_user.account, action=action, text="Please")
-    return {"report": report.pk, "appeal": appeal.pk}
+    phrase = BlockedPhrase.objects.create(phrase="casino")
+    return {"report": report.pk, "appeal": appeal.pk, "phrase": phrase.pk}
 
 
 @pytest.mark.parametrize(("method", "url"), MODERATION_URLS)
 def test_a_normal_member_gets_403_and_a_visitor_the_login_page(user, subjects, method, url):
     url = url.format(**subjects)
-    data = {"kind": "suspend", "reason": "x", "text": "x", "decision": "reverse", "what": "hold"}
+    data = {
+        "kind": "suspend",
+        "reason": "x",
+        "text": "x",
+        "decision": "reverse",
+        "what": "hold",
+        "phrase": "spam",
+        "action": "reject",
+    }
     member = logged_in(user)
     assert getattr(member, method)(url, data).status_code == 403
     visitor = getattr(Client(), method)(url, data)
@@ -162,6 +180,7 @@ def test_a_normal_member_gets_403_and_a_visitor_the_login_page(user, subjects, m
     # and nothing happened
     assert ModerationAction.objects.count() == 1
     assert Report.objects.get().notes.count() == 0
+    assert list(BlockedPhrase.objects.values_list("phrase", flat=True)) == ["casino"]
 
 
 @pytest.mark.parametrize(("method", "url"), MODERATION_URLS)

@@ -26,10 +26,15 @@ from hearth.moderation.actions import (
     legal_export,
     legal_hold_set,
 )
-from hearth.moderation.models import Appeal, ReportCategory, ReportStatus
+from hearth.moderation.models import Appeal, PhraseAction, ReportCategory, ReportStatus
 from hearth.moderation.reports import report_assign, report_note_add
 from hearth.moderation.roles import is_admin, is_moderator
 from hearth.moderation.rules import server_rule_list
+from hearth.moderation.services import (
+    MAX_PHRASE_LENGTH,
+    blocked_phrase_add,
+    blocked_phrase_remove,
+)
 from hearth.posts.models import Post
 from hearth.web.pagination import page_before, parse_cursor
 
@@ -377,6 +382,60 @@ def appeal_decide_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
             messages.success(request, "Decided; the member is told.")
             return redirect("moderation_queue")
     return _appeal_page(request, appeal, form, status=400)
+
+
+# --- Blocked words and phrases -------------------------------------------------------------
+
+
+class PhraseForm(forms.Form):
+    phrase = forms.CharField(
+        label="Word or phrase",
+        max_length=MAX_PHRASE_LENGTH,
+        help_text="Matched in a post’s text and content warning, whatever the letter case.",
+        error_messages={"required": "Enter a word or phrase."},
+    )
+    whole_word = forms.BooleanField(
+        label="Whole word only",
+        required=False,
+        initial=True,
+        help_text="“ass” then doesn’t match “class”.",
+    )
+    action = forms.ChoiceField(
+        label="What to do with a post that uses it",
+        choices=[(PhraseAction.HOLD, "Hold it for review"), (PhraseAction.REJECT, "Refuse it")],
+        initial=PhraseAction.HOLD,
+    )
+
+
+@moderator_required
+def phrases_page(request: HttpRequest) -> HttpResponse:
+    """The list and the form to add one; a valid add flashes and redirects back."""
+    form = PhraseForm()
+    status = 200
+    if request.method == "POST":
+        form = PhraseForm(request.POST)
+        if form.is_valid():
+            try:
+                added = blocked_phrase_add(actor=_moderator(request), **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"“{added.phrase}” is blocked from the next post on.")
+                return redirect("moderation_phrases")
+        status = 400
+    context = {"form": form, "phrases": list(queue.blocked_phrase_list())}
+    return render(request, "moderation/phrases.html", context, status=status)
+
+
+@moderator_required
+@require_POST
+def phrase_delete(request: HttpRequest, phrase_id: int) -> HttpResponse:
+    phrase = queue.blocked_phrase_get(phrase_id)
+    if phrase is None:
+        raise Http404
+    blocked_phrase_remove(actor=_moderator(request), phrase=phrase)
+    messages.success(request, f"“{phrase.phrase}” is no longer blocked.")
+    return redirect("moderation_phrases")
 
 
 # --- The audit log and the public page ------------------------------------------------------
