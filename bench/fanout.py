@@ -138,6 +138,25 @@ def job_seconds(post_id: int, since: float) -> float | None:
     return round(job["updated_at"].timestamp() - since, 3)
 
 
+def pending_jobs() -> int:
+    """Fan-out jobs not yet done (the outbox's pending rows)."""
+    from hearth.timelines.models import FanoutJob
+
+    return FanoutJob.objects.filter(state=FanoutJob.State.PENDING).count()
+
+
+def wait_for_outbox(*, started: float, timeout: float) -> float | None:
+    """Seconds from `started` (time.perf_counter()) until no fan-out job is pending, or None
+    past `timeout`. The newest post can reach its followers before older ones do (the worker
+    runs two jobs at once and takes several from the queue ahead), so a scenario that follows
+    a posting load waits for this, or it measures that load's leftovers."""
+    while pending_jobs():
+        if time.perf_counter() - started > timeout:
+            return None
+        time.sleep(0.1)
+    return round(time.perf_counter() - started, 3)
+
+
 def in_feed(reader_id: int, post_id: int) -> bool:
     # As stored: no rebuild on read (which would deliver the post itself), no read-time merge.
     return get_feed_store().contains(reader_id, post_id)

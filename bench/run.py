@@ -281,6 +281,8 @@ class _Runner:
             missing = 0
         except TimeoutError:
             drained, missing = None, fanout.missing_from(newest, followers)
+        # And until every job is done: the next scenario starts with an idle worker.
+        all_done = fanout.wait_for_outbox(started=load_ended, timeout=DRAIN_TIMEOUT)
         inserts = stored * len(active)
         return asdict(result) | {
             "queries": client.queries_per_request(samples),
@@ -289,9 +291,10 @@ class _Runner:
             "all_acknowledged_stored": stored >= acknowledged,
             "writer_active_followers": len(active),
             "fanout_done_after_load_s": drained,
+            "all_jobs_done_after_load_s": all_done,
             "newest_missing_from_sampled_feeds": f"{missing} of {len(followers)}",
             "feed_inserts_per_s": (
-                round(inserts / (result.seconds + drained)) if drained is not None else None
+                round(inserts / (result.seconds + all_done)) if all_done is not None else None
             ),
         }
 
@@ -303,6 +306,7 @@ class _Runner:
         opened before the load (bench/fanout.py says why); each post records where its time
         went and whether the load was still running when it was delivered."""
         poster_id = fanout.account_id("bench_fanout")
+        fanout.wait_for_outbox(started=time.perf_counter(), timeout=DRAIN_TIMEOUT)
         active = fanout.active_followers(poster_id)
         watched = fanout.sample(active, 100)
         load_seconds = max(self.seconds, 4 * posts)
@@ -442,8 +446,9 @@ def _print(results: dict[str, Any]) -> None:
             )
         out.write(
             f"{name}: {posting['acknowledged']} acknowledged, {posting['stored']} stored; "
-            f"fan-out to {posting['writer_active_followers']} followers each done "
-            f"{posting['fanout_done_after_load_s']} s after the load "
+            f"fan-out to {posting['writer_active_followers']} followers each: the newest "
+            f"delivered {posting['fanout_done_after_load_s']} s after the load, every job done "
+            f"{posting['all_jobs_done_after_load_s']} s after it "
             f"(~{posting['feed_inserts_per_s']} feed inserts/s); newest missing from "
             f"{posting['newest_missing_from_sampled_feeds']} sampled feeds\n"
         )

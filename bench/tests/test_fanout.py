@@ -71,3 +71,22 @@ def test_fanout_throughput_counts_real_inserts(user, other_user):
     newest = Post.objects.filter(author=user.account).order_by("-id").first()
     assert newest is not None
     assert get_feed_store().contains(other_user.account.pk, newest.pk)
+
+
+@pytest.mark.django_db
+def test_waiting_for_the_outbox_sees_pending_jobs(user):
+    import time
+
+    from bench.fanout import pending_jobs, wait_for_outbox
+    from hearth.timelines.models import FanoutJob
+
+    # Given nothing pending, the wait is over at once
+    assert pending_jobs() == 0
+    assert wait_for_outbox(started=time.perf_counter(), timeout=1) is not None
+    # Given a pending job, it gives up after the timeout
+    job = FanoutJob.objects.create(post=Post.objects.create(author=user.account, text="x"))
+    assert pending_jobs() == 1
+    assert wait_for_outbox(started=time.perf_counter(), timeout=0.3) is None
+    # And once the job is done, the wait is over
+    FanoutJob.objects.filter(pk=job.pk).update(state=FanoutJob.State.DONE)
+    assert wait_for_outbox(started=time.perf_counter(), timeout=1) is not None
