@@ -10,8 +10,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from hearth.accounts.models import User
 from hearth.moderation.defaults import PLACEHOLDERS
 from hearth.moderation.models import (
+    ActionKind,
     BlockedPhrase,
     ModerationAction,
     PolicyPage,
@@ -21,7 +23,7 @@ from hearth.moderation.models import (
     ServerRule,
 )
 from hearth.moderation.selectors import policy_body_get
-from hearth.moderation.services import MAX_POLICY_LENGTH, policy_update
+from hearth.moderation.services import MAX_POLICY_LENGTH, blocked_phrase_audit, policy_update
 
 
 def _placeholder_help() -> str:
@@ -203,3 +205,25 @@ class BlockedPhraseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # stubs' 
     list_display = ("phrase", "whole_word", "action", "created_at")
     list_filter = ("action", "whole_word")
     search_fields = ("phrase",)
+
+    # Every change goes to the audit log, as from the moderators' page (/moderation/phrases):
+    # a change in place is logged as blocking the phrase with its new settings.
+    def save_model(self, request: HttpRequest, obj: BlockedPhrase, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        blocked_phrase_audit(kind=ActionKind.PHRASE_BLOCK, actor=_staff(request), phrase=obj)
+
+    def delete_model(self, request: HttpRequest, obj: BlockedPhrase) -> None:
+        blocked_phrase_audit(kind=ActionKind.PHRASE_UNBLOCK, actor=_staff(request), phrase=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[BlockedPhrase]) -> None:
+        for phrase in queryset:
+            blocked_phrase_audit(
+                kind=ActionKind.PHRASE_UNBLOCK, actor=_staff(request), phrase=phrase
+            )
+        super().delete_queryset(request, queryset)
+
+
+def _staff(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # the admin site let them in
+    return request.user

@@ -76,7 +76,9 @@ def _describe(phrase: BlockedPhrase) -> str:
     return f"“{phrase.phrase}” ({where}; {PhraseAction(phrase.action).label.lower()})"
 
 
-def _log_phrase(*, kind: ActionKind, actor: User, phrase: BlockedPhrase) -> None:
+def blocked_phrase_audit(*, kind: ActionKind, actor: User, phrase: BlockedPhrase) -> None:
+    """Write a change to the blocked phrases to the audit log (this page's and the Django
+    admin's: hearth.moderation.admin)."""
     ModerationAction.objects.create(
         kind=kind,
         moderator_id=actor.pk,
@@ -118,7 +120,7 @@ def blocked_phrase_add(
     if existing is not None:
         raise ValidationError({"phrase": f"“{existing.phrase}” is already blocked."})
     blocked = BlockedPhrase.objects.create(phrase=phrase, whole_word=whole_word, action=action)
-    _log_phrase(kind=ActionKind.PHRASE_BLOCK, actor=actor, phrase=blocked)
+    blocked_phrase_audit(kind=ActionKind.PHRASE_BLOCK, actor=actor, phrase=blocked)
     _forget_phrases()
     return blocked
 
@@ -129,6 +131,6 @@ def blocked_phrase_remove(*, actor: User, phrase: BlockedPhrase) -> None:
     Raises PermissionDenied for a non-moderator."""
     if not is_moderator(actor):
         raise PermissionDenied
-    _log_phrase(kind=ActionKind.PHRASE_UNBLOCK, actor=actor, phrase=phrase)
+    blocked_phrase_audit(kind=ActionKind.PHRASE_UNBLOCK, actor=actor, phrase=phrase)
     phrase.delete()
     _forget_phrases()

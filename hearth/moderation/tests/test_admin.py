@@ -115,3 +115,64 @@ def test_members_who_are_not_staff_cannot_edit(client_with_user):
     response = client_with_user.get(CHANGE_URL.format(slug="privacy"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_blocked_phrases_changed_in_the_admin_are_in_the_audit_log(admin_client, admin_user):
+    from hearth.moderation.models import ActionKind, BlockedPhrase, ModerationAction
+
+    # When an admin adds a phrase in the Django admin, changes it, then deletes it
+    add = admin_client.get("/admin/moderation/blockedphrase/add/")
+    fields = hidden_inputs(add.content.decode())
+    added = admin_client.post(
+        "/admin/moderation/blockedphrase/add/",
+        {**fields, "phrase": "cheap watches", "whole_word": "on", "action": "hold"},
+    )
+    assert added.status_code == 302
+    phrase = BlockedPhrase.objects.get(phrase="cheap watches")
+    change_url = f"/admin/moderation/blockedphrase/{phrase.pk}/change/"
+    fields = hidden_inputs(admin_client.get(change_url).content.decode())
+    changed = admin_client.post(
+        change_url, {**fields, "phrase": "cheap watches", "whole_word": "on", "action": "reject"}
+    )
+    assert changed.status_code == 302
+    delete_url = f"/admin/moderation/blockedphrase/{phrase.pk}/delete/"
+    fields = hidden_inputs(admin_client.get(delete_url).content.decode())
+    assert admin_client.post(delete_url, {**fields, "post": "yes"}).status_code == 302
+    # Then each is an audit log entry by that admin, with the phrase's settings at the time
+    entries = list(
+        ModerationAction.objects.order_by("id").values_list("kind", "moderator_id", "reason")
+    )
+    assert entries == [
+        (
+            ActionKind.PHRASE_BLOCK,
+            admin_user.pk,
+            "“cheap watches” (whole word; hold it for review)",
+        ),
+        (ActionKind.PHRASE_BLOCK, admin_user.pk, "“cheap watches” (whole word; refuse the post)"),
+        (ActionKind.PHRASE_UNBLOCK, admin_user.pk, "“cheap watches” (whole word; refuse the post)"),
+    ]
+    assert not BlockedPhrase.objects.exists()
+
+
+def test_phrases_deleted_together_in_the_admin_are_each_in_the_audit_log(admin_client):
+    from hearth.moderation.models import ActionKind, BlockedPhrase, ModerationAction
+
+    made = [BlockedPhrase.objects.create(phrase=text) for text in ("spam one", "spam two")]
+    listing = admin_client.get("/admin/moderation/blockedphrase/")
+    fields = hidden_inputs(listing.content.decode())
+    response = admin_client.post(
+        "/admin/moderation/blockedphrase/",
+        {
+            **fields,
+            "action": "delete_selected",
+            "_selected_action": [str(phrase.pk) for phrase in made],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not BlockedPhrase.objects.exists()
+    unblocked = ModerationAction.objects.filter(kind=ActionKind.PHRASE_UNBLOCK)
+    assert sorted(entry.reason for entry in unblocked) == [
+        "“spam one” (whole word; hold it for review)",
+        "“spam two” (whole word; hold it for review)",
+    ]
