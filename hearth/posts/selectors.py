@@ -472,6 +472,23 @@ def _stamps_queryset(viewer_id: int, ids: Sequence[int]) -> QuerySet[Any, tuple[
 _STAMPS = CompiledQuery(_stamps_queryset)
 
 
+def _public_stamps_queryset(ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
+    """_stamps_queryset for a visitor who is not logged in (posts_visible_to(None))."""
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        posts_visible_to(None)
+        .filter(pk__in=ids)
+        .order_by()
+        .annotate(
+            self_media_stamp=_media_stamp("pk"), orig_media_stamp=_media_stamp("reblog_of_id")
+        )
+        .values_list(*_stamp_fields(""), *_stamp_fields("reblog_of__"))
+    )
+    return rows
+
+
+_PUBLIC_STAMPS = CompiledQuery(_public_stamps_queryset)
+
+
 def _stamp(row: Sequence[Any]) -> PostStamp:
     pk, author_id, edited, author_saved, sensitive, replies, reblogs, favourites = row[:8]
     followers, following, posts_count, media = row[8:12]
@@ -489,21 +506,25 @@ def _stamp(row: Sequence[Any]) -> PostStamp:
     )
 
 
-def visible_stamps(viewer: Account, ids: Sequence[int]) -> list[PostStamp]:
+def visible_stamps(viewer: Account | None, ids: Sequence[int]) -> list[PostStamp]:
     """Stamps of the posts with these ids that `viewer` may see, in the order given, with the
     viewer's flags: two queries (posts_visible_to's, run from a compiled template, and the
-    flags). For feeds that store ids and a cache of rendered posts (hearth.api's home)."""
+    flags; one for a visitor who is not logged in, who has no flags). For pages drawn from a
+    cache of rendered posts (the homes, the public timeline)."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
     loaded: dict[int, PostStamp] = {}
-    for row in _STAMPS.rows(viewer.pk, wanted):
+    rows = _STAMPS.rows(viewer.pk, wanted) if viewer else _PUBLIC_STAMPS.rows(wanted)
+    for row in rows:
         stamp = _stamp(row[:_STAMP_WIDTH])
         original = row[_STAMP_WIDTH:]
         loaded[stamp.pk] = (
             replace(stamp, reblog=_stamp(original)) if original[0] is not None else stamp
         )
     stamps = [loaded[pk] for pk in wanted if pk in loaded]
+    if viewer is None:
+        return stamps
     content_ids = {s.pk for s in stamps} | {s.reblog.pk for s in stamps if s.reblog}
     author_ids = {s.author_id for s in stamps} | {s.reblog.author_id for s in stamps if s.reblog}
     flags = _viewer_flags(viewer, content_ids, author_ids)

@@ -140,6 +140,29 @@ def local_timeline(
     return _page(viewer, _unmuted(viewer, rows), cursor)
 
 
+def local_timeline_stamps(
+    viewer: Account | None,
+    cursor: Cursor = Cursor(),  # noqa: B008
+    *,
+    only_media: bool = False,
+) -> StampPage:
+    """local_timeline's page (the same posts, the same cursors) as stamps, for pages drawn from
+    a cache of rendered posts: the page's ids, then visible_stamps."""
+    rows = _unmuted(viewer, posts.public_posts(viewer, only_media=only_media))
+    page = paginate(
+        rows.select_related(None).only("id"),
+        max_id=cursor.max_id,
+        min_id=cursor.min_id,
+        since_id=cursor.since_id,
+        limit=cursor.limit,
+    )
+    return StampPage(
+        items=posts.visible_stamps(viewer, [post.pk for post in page.items]),
+        next_max_id=page.next_max_id,
+        prev_min_id=page.prev_min_id,
+    )
+
+
 def hashtag_timeline(
     viewer: Account | None,
     name: str,

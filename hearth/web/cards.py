@@ -33,14 +33,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from hearth.accounts.models import Account
 from hearth.posts.selectors import PostStamp, PostView, posts_to_render
-from hearth.timelines.selectors import Cursor, home_timeline_stamps
+from hearth.timelines.selectors import Cursor, home_timeline_stamps, local_timeline_stamps
 from hearth.web.templatetags.hearth_tags import CARD_FOR_CACHE, CSRF_MARK, TIME_MARK, reltime
 
 #: How long a rendered card is kept. Keys change with what they show, so this only bounds
 #: how long an entry nobody asks for any more takes up room.
 CARD_SECONDS = 15 * 60
 #: Bump to drop every cached card when _post.html changes in a way the key doesn't see.
-CARD_FORMAT = 1
+CARD_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +88,23 @@ def home_cards(request: HttpRequest, viewer: Account, cursor: Cursor) -> CardPag
     )
 
 
-def post_cards(request: HttpRequest, viewer: Account, stamps: Sequence[PostStamp]) -> list[Card]:
-    """Cards for `stamps` (already visible to `viewer`), in order: one cache get_many, and
-    for the cards not in it, posts_to_render's queries and one template render each. A post
-    deleted between the stamps and the rendering is left out."""
+def public_cards(request: HttpRequest, viewer: Account | None, cursor: Cursor) -> CardPage:
+    """The public timeline (hearth.timelines.selectors.local_timeline_stamps) as cards, for a
+    member or a visitor who is not logged in."""
+    stamps = local_timeline_stamps(viewer, cursor)
+    return CardPage(
+        items=post_cards(request, viewer, stamps.items),
+        next_max_id=stamps.next_max_id,
+        prev_min_id=stamps.prev_min_id,
+    )
+
+
+def post_cards(
+    request: HttpRequest, viewer: Account | None, stamps: Sequence[PostStamp]
+) -> list[Card]:
+    """Cards for `stamps` (already visible to `viewer`, None: not logged in), in order: one
+    cache get_many, and for the cards not in it, posts_to_render's queries and one template
+    render each. A post deleted between the stamps and the rendering is left out."""
     frame = _frame(request)
     keys = {stamp.pk: _key(stamp, viewer, frame) for stamp in stamps}
     found: dict[str, tuple[str, ShownText]] = cache.get_many(list(keys.values()))
@@ -101,12 +114,15 @@ def post_cards(request: HttpRequest, viewer: Account, stamps: Sequence[PostStamp
         cache.set_many({keys[pk]: entry for pk, entry in fresh.items()}, CARD_SECONDS)
         found.update({keys[pk]: entry for pk, entry in fresh.items()})
 
-    token = get_token(request)
     now = timezone.now()
+    token: list[str] = []  # asked for once, and only if a card has a form (it sets a cookie)
 
     def fill(html: str) -> SafeString:
         html = TIME_MARK.sub(lambda m: escape(reltime(datetime.fromisoformat(m[1]), now)), html)
-        return mark_safe(html.replace(CSRF_MARK, token))  # noqa: S308  # rendered by _post.html
+        if CSRF_MARK in html:
+            token[:] = token or [get_token(request)]
+            html = html.replace(CSRF_MARK, token[0])
+        return mark_safe(html)  # noqa: S308  # rendered by _post.html
 
     cards = []
     for stamp in stamps:
@@ -128,7 +144,7 @@ def _frame(request: HttpRequest) -> str:
     return hashlib.blake2b("\n".join(map(str, parts)).encode(), digest_size=12).hexdigest()
 
 
-def _key(stamp: PostStamp, viewer: Account, frame: str) -> str:
+def _key(stamp: PostStamp, viewer: Account | None, frame: str) -> str:
     shown = stamp.reblog or stamp
     flags = "".join(
         "1" if on else "0"
@@ -138,9 +154,11 @@ def _key(stamp: PostStamp, viewer: Account, frame: str) -> str:
             stamp.bookmarked,
             stamp.pinned,
             shown.sensitive,
-            shown.author_id == viewer.pk,
+            viewer is not None and shown.author_id == viewer.pk,
         )
     )
+    # A visitor who is not logged in gets cards without the actions' forms.
+    flags += "m" if viewer is not None else "v"
     counters = f"{shown.replies_count}.{shown.reblogs_count}.{shown.favourites_count}"
     versions = stamp.version if stamp.reblog is None else f"{stamp.version}/{shown.version}"
     digest = hashlib.blake2b(versions.encode(), digest_size=12).hexdigest()
@@ -148,7 +166,7 @@ def _key(stamp: PostStamp, viewer: Account, frame: str) -> str:
 
 
 def _render(
-    request: HttpRequest, viewer: Account, stamps: Sequence[PostStamp]
+    request: HttpRequest, viewer: Account | None, stamps: Sequence[PostStamp]
 ) -> dict[int, tuple[str, ShownText]]:
     template = get_template("web/posts/_post.html")
     views = {view.post.pk: view for view in posts_to_render(stamp.pk for stamp in stamps)}

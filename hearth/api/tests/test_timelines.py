@@ -232,6 +232,25 @@ def test_public_timeline_works_anonymously(
         assert response.json()[0]["favourited"] is False
 
 
+def test_public_statuses_are_those_of_the_status_endpoint(
+    client: Client, ana: dict[str, str], ana_account: Account, bruno_account: Account, check: Any
+) -> None:
+    # Given public posts of every shape: a photo, a tag and a mention, one Ana liked
+    photo = media_post(bruno_account, "see #sunsets")
+    mention = make_post(bruno_account, "hi @ana and #hello")
+    posts.favourite(actor=ana_account, post=mention)
+    for headers in ({}, ana, ana):  # anonymous, then Ana cold and warm
+        # When the public timeline is read
+        response = client.get("/api/v1/timelines/public", headers=headers)
+        check("Status[]", response.json())
+        # Then each status is what GET /api/v1/statuses/:id answers that reader
+        assert ids(response) == [mention.pk, photo.pk]
+        for status in response.json():
+            single = client.get(f"/api/v1/statuses/{status['id']}", headers=headers).json()
+            assert status == single
+        assert response.json()[0]["favourited"] is bool(headers)
+
+
 def test_public_local_remote_and_only_media(
     client: Client, ana: dict[str, str], bruno_account: Account, check: Any
 ) -> None:

@@ -12,6 +12,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from hearth.accounts.models import Account
 from hearth.api.auth import me, token, token_optional, viewer
 from hearth.api.filtering import apply_filters
 from hearth.api.pagination import set_link, timeline_cursor
@@ -21,7 +22,7 @@ from hearth.api.schemas.status import StatusOut, status_out, statuses_json
 from hearth.filters.selectors import active_filters
 from hearth.posts.models.hashtag import MAX_HASHTAG_LENGTH
 from hearth.timelines import selectors
-from hearth.timelines.selectors import TimelinePage
+from hearth.timelines.selectors import StampPage, TimelinePage
 
 router = Router(tags=["timelines"])
 
@@ -58,9 +59,17 @@ def home(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     with keyword filters gets them applied to the decoded statuses."""
     account = me(request)
     page = selectors.home_timeline_stamps(account, timeline_cursor(request))
+    return _from_stamps(request, account, page, "home")
+
+
+def _from_stamps(
+    request: HttpRequest, viewer: Account | None, page: StampPage, filter_context: str
+) -> HttpResponse:
+    """A page of stamps as statuses from the cache of rendered posts, sent as they are; a
+    member with keyword filters gets them applied to the decoded statuses."""
     texts = statuses_json(page.items, context_for(request))
-    if active_filters(account, "home"):
-        statuses = apply_filters(account, "home", [json.loads(text) for text in texts])
+    if active_filters(viewer, filter_context):
+        statuses = apply_filters(viewer, filter_context, [json.loads(text) for text in texts])
         body = json.dumps(statuses, ensure_ascii=False)
     else:
         body = f"[{','.join(texts)}]"
@@ -70,14 +79,16 @@ def home(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 
 @router.get("/public", response=list[StatusOut], auth=token_optional("read:statuses"))
-def public(request: HttpRequest, response: HttpResponse) -> list[StatusOut]:
+def public(request: HttpRequest, response: HttpResponse) -> list[StatusOut] | HttpResponse:
+    """The local timeline, from the cache of rendered posts as the home is."""
     query = parse_query(request, PublicQuery)
     if query.remote:
         return []
-    page = selectors.local_timeline(
-        viewer(request), timeline_cursor(request), only_media=query.only_media
+    caller = viewer(request)
+    page = selectors.local_timeline_stamps(
+        caller, timeline_cursor(request), only_media=query.only_media
     )
-    return _statuses(request, response, page, "public")
+    return _from_stamps(request, caller, page, "public")
 
 
 @router.get("/tag/{hashtag}", response=list[StatusOut], auth=token_optional("read:statuses"))

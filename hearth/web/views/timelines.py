@@ -8,6 +8,7 @@ from django.shortcuts import render
 from hearth.accounts.models import Account
 from hearth.timelines import selectors
 from hearth.timelines.selectors import Cursor, TimelinePage
+from hearth.web.cards import CardPage, public_cards
 from hearth.web.views.filters import filtered_page
 from hearth.web.views.relationships import is_htmx, member_account, viewer_account
 
@@ -20,7 +21,7 @@ def _cursor(request: HttpRequest) -> Cursor:
 
 
 def _list_page(
-    request: HttpRequest, page: TimelinePage, context: dict[str, object]
+    request: HttpRequest, page: TimelinePage | CardPage, context: dict[str, object]
 ) -> HttpResponse:
     """A timeline page, or with htmx asking for an older page, only its posts (infinite scroll)."""
     context |= {"page": page, "viewer": viewer_account(request), "next_url": request.path}
@@ -30,9 +31,11 @@ def _list_page(
 
 
 def public(request: HttpRequest) -> HttpResponse:
+    """The public timeline, drawn from cached cards as the home page is (hearth.web.cards): the
+    page a surge of visitors lands on."""
     viewer = viewer_account(request)
     page, muted_words = filtered_page(
-        viewer, "public", selectors.local_timeline(viewer, _cursor(request))
+        viewer, "public", public_cards(request, viewer, _cursor(request))
     )
     return _list_page(request, page, {"kind": "public", "muted_words": muted_words})
 
