@@ -129,26 +129,33 @@ def home_newer_count(viewer: Account, since_id: CursorValue) -> int:
     return len(home_feed_ids(viewer.pk, since_id=since_id, limit=MAX_LIMIT))
 
 
-def local_timeline(
-    viewer: Account | None,
-    cursor: Cursor = Cursor(),  # noqa: B008
-    *,
-    only_media: bool = False,
-) -> TimelinePage:
-    """Public posts from this server, without those by accounts the viewer mutes."""
-    rows = posts.public_posts(viewer, only_media=only_media)
-    return _page(viewer, _unmuted(viewer, rows), cursor)
-
-
 def local_timeline_stamps(
     viewer: Account | None,
     cursor: Cursor = Cursor(),  # noqa: B008
     *,
     only_media: bool = False,
 ) -> StampPage:
-    """local_timeline's page (the same posts, the same cursors) as stamps, for pages drawn from
-    a cache of rendered posts: the page's ids, then visible_stamps."""
-    rows = _unmuted(viewer, posts.public_posts(viewer, only_media=only_media))
+    """The public timeline: public posts from this server, without those by accounts the viewer
+    mutes, as stamps for pages drawn from a cache of rendered posts."""
+    rows = posts.public_posts(viewer, only_media=only_media)
+    return _stamp_page(viewer, _unmuted(viewer, rows), cursor)
+
+
+def hashtag_timeline_stamps(
+    viewer: Account | None,
+    name: str,
+    cursor: Cursor = Cursor(),  # noqa: B008
+    *,
+    only_media: bool = False,
+) -> StampPage:
+    """Public posts tagged #name, without those by accounts the viewer mutes, as stamps for
+    pages drawn from a cache of rendered posts."""
+    rows = posts.hashtag_posts(viewer, name, only_media=only_media)
+    return _stamp_page(viewer, _unmuted(viewer, rows), cursor)
+
+
+def _stamp_page(viewer: Account | None, rows: QuerySet[Post], cursor: Cursor) -> StampPage:
+    """_page's page as stamps: the page's ids (one query), then visible_stamps."""
     page = paginate(
         rows.select_related(None).only("id"),
         max_id=cursor.max_id,
@@ -161,17 +168,6 @@ def local_timeline_stamps(
         next_max_id=page.next_max_id,
         prev_min_id=page.prev_min_id,
     )
-
-
-def hashtag_timeline(
-    viewer: Account | None,
-    name: str,
-    cursor: Cursor = Cursor(),  # noqa: B008
-    *,
-    only_media: bool = False,
-) -> TimelinePage:
-    rows = posts.hashtag_posts(viewer, name, only_media=only_media)
-    return _page(viewer, _unmuted(viewer, rows), cursor)
 
 
 def bookmarks_timeline(viewer: Account, cursor: Cursor = Cursor()) -> TimelinePage:  # noqa: B008

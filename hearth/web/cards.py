@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from hearth.accounts.models import Account
 from hearth.posts.selectors import PostStamp, PostView, posts_to_render
-from hearth.timelines.selectors import Cursor, home_timeline_stamps, local_timeline_stamps
+from hearth.timelines.selectors import Cursor, StampPage, home_timeline_stamps
 from hearth.web.templatetags.hearth_tags import CARD_FOR_CACHE, CSRF_MARK, TIME_MARK, reltime
 
 #: How long a rendered card is kept. Keys change with what they show, so this only bounds
@@ -80,18 +80,12 @@ class CardPage:
 
 def home_cards(request: HttpRequest, viewer: Account, cursor: Cursor) -> CardPage:
     """The viewer's home page (hearth.timelines.selectors.home_timeline_stamps) as cards."""
-    stamps = home_timeline_stamps(viewer, cursor)
-    return CardPage(
-        items=post_cards(request, viewer, stamps.items),
-        next_max_id=stamps.next_max_id,
-        prev_min_id=stamps.prev_min_id,
-    )
+    return cards_page(request, viewer, home_timeline_stamps(viewer, cursor))
 
 
-def public_cards(request: HttpRequest, viewer: Account | None, cursor: Cursor) -> CardPage:
-    """The public timeline (hearth.timelines.selectors.local_timeline_stamps) as cards, for a
-    member or a visitor who is not logged in."""
-    stamps = local_timeline_stamps(viewer, cursor)
+def cards_page(request: HttpRequest, viewer: Account | None, stamps: StampPage) -> CardPage:
+    """A page of stamps (hearth.timelines.selectors: the homes, the public and hashtag
+    timelines) as cards, for a member or a visitor who is not logged in (None)."""
     return CardPage(
         items=post_cards(request, viewer, stamps.items),
         next_max_id=stamps.next_max_id,

@@ -232,16 +232,22 @@ def test_public_timeline_works_anonymously(
         assert response.json()[0]["favourited"] is False
 
 
+@pytest.mark.parametrize("path", ["/api/v1/timelines/public", "/api/v1/timelines/tag/sun"])
 def test_public_statuses_are_those_of_the_status_endpoint(
-    client: Client, ana: dict[str, str], ana_account: Account, bruno_account: Account, check: Any
+    client: Client,
+    ana: dict[str, str],
+    ana_account: Account,
+    bruno_account: Account,
+    check: Any,
+    path: str,
 ) -> None:
     # Given public posts of every shape: a photo, a tag and a mention, one Ana liked
-    photo = media_post(bruno_account, "see #sunsets")
-    mention = make_post(bruno_account, "hi @ana and #hello")
+    photo = media_post(bruno_account, "see #sun")
+    mention = make_post(bruno_account, "hi @ana and #sun")
     posts.favourite(actor=ana_account, post=mention)
     for headers in ({}, ana, ana):  # anonymous, then Ana cold and warm
-        # When the public timeline is read
-        response = client.get("/api/v1/timelines/public", headers=headers)
+        # When the public (or hashtag) timeline is read
+        response = client.get(path, headers=headers)
         check("Status[]", response.json())
         # Then each status is what GET /api/v1/statuses/:id answers that reader
         assert ids(response) == [mention.pk, photo.pk]

@@ -18,11 +18,11 @@ from hearth.api.filtering import apply_filters
 from hearth.api.pagination import set_link, timeline_cursor
 from hearth.api.parsing import Flag, parse_query
 from hearth.api.schemas.common import context_for
-from hearth.api.schemas.status import StatusOut, status_out, statuses_json
+from hearth.api.schemas.status import StatusOut, statuses_json
 from hearth.filters.selectors import active_filters
 from hearth.posts.models.hashtag import MAX_HASHTAG_LENGTH
 from hearth.timelines import selectors
-from hearth.timelines.selectors import StampPage, TimelinePage
+from hearth.timelines.selectors import StampPage
 
 router = Router(tags=["timelines"])
 
@@ -38,15 +38,6 @@ class TagQuery(Schema):
     local: Flag = False
     remote: Flag = False
     only_media: Flag = False
-
-
-def _statuses(
-    request: HttpRequest, response: HttpResponse, page: TimelinePage, filter_context: str
-) -> list[StatusOut]:
-    set_link(response, request, page)
-    ctx = context_for(request)
-    statuses = [status_out(view, ctx) for view in page.items]
-    return apply_filters(viewer(request), filter_context, statuses)
 
 
 @router.get("/home", response=list[StatusOut], auth=token("read:statuses"))
@@ -92,11 +83,15 @@ def public(request: HttpRequest, response: HttpResponse) -> list[StatusOut] | Ht
 
 
 @router.get("/tag/{hashtag}", response=list[StatusOut], auth=token_optional("read:statuses"))
-def tag(request: HttpRequest, response: HttpResponse, hashtag: str) -> list[StatusOut]:
+def tag(
+    request: HttpRequest, response: HttpResponse, hashtag: str
+) -> list[StatusOut] | HttpResponse:
+    """A hashtag's posts, from the cache of rendered posts as the home is."""
     query = parse_query(request, TagQuery)
     if query.remote or len(hashtag.removeprefix("#")) > MAX_HASHTAG_LENGTH:
         return []  # no remote posts; no hashtag is that long
-    page = selectors.hashtag_timeline(
-        viewer(request), hashtag, timeline_cursor(request), only_media=query.only_media
+    caller = viewer(request)
+    page = selectors.hashtag_timeline_stamps(
+        caller, hashtag, timeline_cursor(request), only_media=query.only_media
     )
-    return _statuses(request, response, page, "public")
+    return _from_stamps(request, caller, page, "public")

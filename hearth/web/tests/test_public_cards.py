@@ -1,7 +1,7 @@
-"""The public timeline from cached post cards (hearth.web.cards.public_cards), as the home page
-is drawn: the same HTML as the card template renders directly, for visitors and members, no
-cookie for a visitor, and a query count that neither grows with the page nor comes back when
-the cards are cached."""
+"""The public and hashtag timelines from cached post cards (hearth.web.cards.cards_page), as
+the home page is drawn: the same HTML as the card template renders directly, for visitors and
+members, no cookie for a visitor, and a query count that neither grows with the page nor comes
+back when the cards are cached."""
 
 import pytest
 from django.db import connection
@@ -37,24 +37,27 @@ def public_posts(ana):
     return Post.objects.filter(pk__in=[own.pk, his.pk]).order_by("-id")
 
 
+@pytest.mark.parametrize("path", ["/public", "/tags/hearth"])
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_public_cards_are_the_card_template_rendered_directly(
-    client, user, ana, public_posts, signed_in
+    client, user, ana, public_posts, signed_in, path
 ):
     if signed_in:
         client.force_login(user)
     viewer = ana if signed_in else None
-    first = client.get("/public")
-    second = client.get("/public")  # every card from the cache now
+    if path == "/tags/hearth":  # only Ana's post is tagged
+        public_posts = public_posts.filter(author=ana)
+    first = client.get(path)
+    second = client.get(path)  # every card from the cache now
     expected = [
         render_to_string(
             "web/posts/_post.html",
-            {"view": view, "viewer": viewer, "next": "/public"},
+            {"view": view, "viewer": viewer, "next": path},
             request=first.wsgi_request,
         )
         for view in hydrate(viewer, public_posts)
     ]
-    assert len(expected) == 2
+    assert len(expected) == (2 if path == "/public" else 1)
     assert articles(first.content.decode()) == articles("".join(expected))
     assert articles(second.content.decode()) == articles("".join(expected))
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from hearth.accounts.models import Account
 from hearth.timelines import selectors
 from hearth.timelines.selectors import Cursor, TimelinePage
-from hearth.web.cards import CardPage, public_cards
+from hearth.web.cards import CardPage, cards_page
 from hearth.web.views.filters import filtered_page
 from hearth.web.views.relationships import is_htmx, member_account, viewer_account
 
@@ -34,16 +34,17 @@ def public(request: HttpRequest) -> HttpResponse:
     """The public timeline, drawn from cached cards as the home page is (hearth.web.cards): the
     page a surge of visitors lands on."""
     viewer = viewer_account(request)
-    page, muted_words = filtered_page(
-        viewer, "public", public_cards(request, viewer, _cursor(request))
-    )
+    stamps = selectors.local_timeline_stamps(viewer, _cursor(request))
+    page, muted_words = filtered_page(viewer, "public", cards_page(request, viewer, stamps))
     return _list_page(request, page, {"kind": "public", "muted_words": muted_words})
 
 
 def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
+    """A hashtag's posts, from cached cards as the public timeline is."""
     tag = tag.removeprefix("#")[:100]
-    page = selectors.hashtag_timeline(viewer_account(request), tag, _cursor(request))
-    return _list_page(request, page, {"kind": "hashtag", "tag": tag})
+    viewer = viewer_account(request)
+    stamps = selectors.hashtag_timeline_stamps(viewer, tag, _cursor(request))
+    return _list_page(request, cards_page(request, viewer, stamps), {"kind": "hashtag", "tag": tag})
 
 
 @login_required
