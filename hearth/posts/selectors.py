@@ -455,27 +455,17 @@ def _stamps_queryset(viewer_id: int, ids: Sequence[int]) -> QuerySet[Any, tuple[
     """visible_stamps' query. It is compiled once (_STAMPS) with a stand-in viewer, which works
     because posts_visible_to uses only the viewer's id: a rule reading anything else of the
     viewer's would have to be passed in as a value, or it would be compiled in."""
-    rows: QuerySet[Any, tuple[Any, ...]] = (
-        posts_visible_to(Account(pk=viewer_id))
-        .filter(pk__in=ids)
-        .order_by()
-        .annotate(
-            self_media_stamp=_media_stamp("pk"), orig_media_stamp=_media_stamp("reblog_of_id")
-        )
-        .values_list(*_stamp_fields(""), *_stamp_fields("reblog_of__"))
-    )
-    return rows
-
-
-#: posts_visible_to's query for stamps, compiled once per page size: building and compiling
-#: the visibility rules costs more than PostgreSQL takes to run them (hearth.core.compiled).
-_STAMPS = CompiledQuery(_stamps_queryset)
+    return _stamp_rows(Account(pk=viewer_id), ids)
 
 
 def _public_stamps_queryset(ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
-    """_stamps_queryset for a visitor who is not logged in (posts_visible_to(None))."""
+    """visible_stamps' query for a visitor who is not logged in."""
+    return _stamp_rows(None, ids)
+
+
+def _stamp_rows(viewer: Account | None, ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
     rows: QuerySet[Any, tuple[Any, ...]] = (
-        posts_visible_to(None)
+        posts_visible_to(viewer)
         .filter(pk__in=ids)
         .order_by()
         .annotate(
@@ -486,6 +476,10 @@ def _public_stamps_queryset(ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]
     return rows
 
 
+#: posts_visible_to's query for stamps, compiled once per page size (and one for visitors):
+#: building and compiling the visibility rules costs more than PostgreSQL takes to run them
+#: (hearth.core.compiled).
+_STAMPS = CompiledQuery(_stamps_queryset)
 _PUBLIC_STAMPS = CompiledQuery(_public_stamps_queryset)
 
 
