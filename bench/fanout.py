@@ -233,13 +233,17 @@ class Throughput:
         return round(self.inserts / self.seconds)
 
 
-def fanout_throughput(author: str, posts: int = 3) -> Throughput:
-    """Fan `posts` new posts of `author` out in this process, one after the other, as a worker
-    runs a fan-out job (`fanout_post`), with nothing else running: feed inserts per second of
-    one worker process. Each post is new, so every push is a real insert (a re-run fan-out
-    only finds the post already there). The posts are made directly in the table, so nothing
-    else (no job, no notification) is set off."""
+def fanout_throughput(author: str, posts: int = 3, *, together: bool = False) -> Throughput:
+    """Fan `posts` new posts of `author` out in this process, as a worker runs fan-out jobs
+    (`fanout_post`), with nothing else running: feed inserts per second of one worker process.
+    Each post is new, so every push is a real insert (a re-run fan-out only finds the post
+    already there). The posts are made directly in the table, so nothing else (no
+    notification) is set off.
+
+    One after the other (each post's own fan-out, no job waiting), or `together`: each with a
+    pending outbox job, all delivered by the first one's fan-out, as a worker finds a burst."""
     from hearth.posts.models import Post
+    from hearth.timelines.models import FanoutJob
     from hearth.timelines.services import fanout_post
 
     author_id = account_id(author)
@@ -249,8 +253,10 @@ def fanout_throughput(author: str, posts: int = 3) -> Throughput:
         )
         for n in range(posts)
     ]
+    if together:
+        FanoutJob.objects.bulk_create(FanoutJob(post=post, kind="post") for post in made)
     inserts, cpu, wall = 0, time.process_time(), time.perf_counter()
-    for post in made:
+    for post in made[:1] if together else made:
         inserts += fanout_post(post_id=post.pk)
     return Throughput(
         posts=posts,

@@ -192,6 +192,11 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
             # With the load over and the worker idle: what one fan-out process sustains.
             alone = fanout.fanout_throughput("bench_fanout")
             found["fanout_throughput"] = asdict(alone) | {"inserts_per_s": alone.inserts_per_second}
+            # And a burst: posts waiting together, delivered by one fan-out (coalesced).
+            burst = fanout.fanout_throughput("bench_fanout", 10, together=True)
+            found["fanout_throughput_burst"] = asdict(burst) | {
+                "inserts_per_s": burst.inserts_per_second
+            }
         found["redis_memory_per_feed"] = feed_memory(warmed.pop("ids"))
         return found
     finally:
@@ -467,6 +472,12 @@ def _print(results: dict[str, Any]) -> None:
             f"fan-out alone (one process, nothing else running): {alone['inserts']} feed inserts "
             f"for {alone['posts']} posts in {alone['seconds']} s = {alone['inserts_per_s']} "
             f"inserts/s ({alone['cpu_seconds']} s of its CPU)\n"
+        )
+    if burst := results.get("fanout_throughput_burst"):
+        out.write(
+            f"fan-out of a burst (the same, {burst['posts']} posts waiting, one fan-out): "
+            f"{burst['inserts']} feed inserts in {burst['seconds']} s = "
+            f"{burst['inserts_per_s']} inserts/s ({burst['cpu_seconds']} s of its CPU)\n"
         )
     out.write(f"Redis memory per feed: {results['redis_memory_per_feed']}\n")
     if "embedded" in results:

@@ -178,6 +178,9 @@ def _publish_approved(account: Account, post: Post) -> None:
     """A held post is approved: announce it as new now (fan-out to feeds, mentions notified,
     streams), which the receivers skipped while it was held. After HEARTH_APPROVALS_TO_TRUST
     approvals since the account was put under approval, its posts are no longer held."""
+    # A new outbox job, committed with the approval: the first one is done (it reached only
+    # the author's own feed).
+    posts_signals.post_created_in_transaction.send(sender=Post, post_id=post.pk, is_reblog=False)
     posts_signals.send_on_commit(posts_signals.post_created, post_id=post.pk)
     if not account.posts_need_approval:
         return

@@ -119,8 +119,8 @@ def _cursor_id(value: CursorValue) -> int | None:
 class FeedStore(Protocol):
     """A home feed per account, as post ids ordered newest first."""
 
-    def push(self, account_ids: Sequence[int], item: FeedItem) -> None:
-        """Add `item` to these accounts' feeds (one batch: one round trip or one INSERT)."""
+    def push(self, account_ids: Sequence[int], *items: FeedItem) -> None:
+        """Add the items to these accounts' feeds (one batch: one round trip or one INSERT)."""
 
     def merge(self, account_id: int, items: Sequence[FeedItem]) -> None:
         """Add several posts to one feed (a new follow brings the account's recent posts)."""
@@ -167,7 +167,7 @@ class PullFeedStore:
     with a stranger is noise). Two small queries for the reader's mutes, one for the page.
     """
 
-    def push(self, account_ids: Sequence[int], item: FeedItem) -> None:
+    def push(self, account_ids: Sequence[int], *items: FeedItem) -> None:
         return None
 
     def merge(self, account_id: int, items: Sequence[FeedItem]) -> None:

@@ -15,7 +15,7 @@ from hearth.graph import signals as graph_signals
 from hearth.posts import signals as posts_signals
 from hearth.timelines.services import fanout_job_record
 from hearth.timelines.tasks import (
-    fanout_post_task,
+    fanout_enqueue,
     feed_author_remove_task,
     feed_follow_merge_task,
     feed_post_remove_task,
@@ -44,11 +44,11 @@ def on_post_created_in_transaction(
 
 
 def on_post_created(sender: Any, *, post_id: int, **kwargs: Any) -> None:
-    transaction.on_commit(partial(fanout_post_task.delay, post_id))
+    transaction.on_commit(partial(fanout_enqueue, post_id))
 
 
 def on_reblogged(sender: Any, *, reblog_id: int, **kwargs: Any) -> None:
-    transaction.on_commit(partial(fanout_post_task.delay, reblog_id))
+    transaction.on_commit(partial(fanout_enqueue, reblog_id))
 
 
 def on_post_deleted(sender: Any, *, post_id: int, author_id: int, **kwargs: Any) -> None:

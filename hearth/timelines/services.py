@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hearth.accounts.models.user import Visibility
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 #: Feeds written per round trip (Redis) or INSERT (database).
 BATCH_SIZE = 1000
+#: Pending jobs one fan-out round claims and delivers together (fanout_post).
+COALESCE_MAX = 50
 #: Posts a new follow brings into the follower's feed.
 FOLLOW_MERGE_POSTS = 40
 #: The sweeper re-drives jobs pending for longer than this.
@@ -59,16 +62,107 @@ def fanout_job_record(*, post_id: int, is_reblog: bool) -> None:
     )
 
 
-def fanout_post(*, post_id: int) -> int:
-    """Deliver a post to the feeds that should have it and mark its outbox job done. Returns
-    how many feeds were written (0 for a post that is gone). Redis errors propagate: the job
-    stays pending and the sweeper tries again."""
-    post = Post.objects.select_related("author").filter(pk=post_id).first()
-    delivered = _deliver(post) if post is not None else 0
-    FanoutJob.objects.filter(post_id=post_id, state=FanoutJob.State.PENDING).update(
-        state=FanoutJob.State.DONE, updated_at=timezone.now()
-    )
+def fanout_post(*, post_id: int, alone: bool = False) -> int:
+    """Deliver a post to the feeds that should have it, together with the other posts whose
+    fan-out is waiting (COALESCE_MAX a round), and mark their outbox jobs done. Returns how
+    many feed writes that took (a post into a feed is one; 0 when its job is done already, or
+    another worker is delivering it).
+
+    Jobs another worker holds are skipped (SKIP LOCKED on PostgreSQL), so two workers never
+    deliver the same post at once. Posts by one author to all their followers are delivered
+    together: the follows are walked once, and each batch of feeds gets all of the posts in
+    one round trip, so under a burst a post costs less the more posts wait. A post with no
+    outbox job at all (made without the posts services) is delivered as asked.
+
+    `alone`: this post's job only, not the others waiting (the sweeper: a job that keeps
+    failing then fails only itself). Jobs the sweeper has re-driven are never coalesced.
+    Errors propagate once the rest is delivered and marked; the failed jobs stay pending
+    and the sweeper tries again.
+    """
+    delivered, failure, first = 0, None, True
+    while True:
+        with transaction.atomic():
+            jobs = _claim(post_id if first else None, alone)
+            if first and _without_job(post_id, jobs):
+                post = Post.objects.select_related("author").filter(pk=post_id).first()
+                delivered += _deliver(post) if post is not None else 0
+            writes, done, error = _deliver_jobs(jobs)
+            FanoutJob.objects.filter(pk__in=done).update(
+                state=FanoutJob.State.DONE, updated_at=timezone.now()
+            )
+        delivered, failure, first = delivered + writes, failure or error, False
+        if alone or len(jobs) < COALESCE_MAX:
+            break
+    if failure is not None:
+        raise failure
     return delivered
+
+
+def _claim(post_id: int | None, alone: bool) -> list[FanoutJob]:
+    """Lock up to COALESCE_MAX pending jobs for this worker: `post_id`'s first, then the
+    oldest others never re-driven by the sweeper."""
+    waiting = FanoutJob.objects.filter(state=FanoutJob.State.PENDING)
+    mine = Q(post_id=post_id) if post_id is not None else Q(pk__in=[])
+    rows = waiting.filter(mine) if alone else waiting.filter(mine | Q(attempts=0))
+    if post_id is not None and not alone:
+        rows = rows.order_by(Case(When(mine, then=Value(0)), default=Value(1)), "id")
+    else:
+        rows = rows.order_by("id")
+    return list(rows.select_for_update(skip_locked=True).only("id", "post_id")[:COALESCE_MAX])
+
+
+def _without_job(post_id: int, claimed: list[FanoutJob]) -> bool:
+    """`post_id` has no outbox job at all (not one claimed here, held elsewhere, or done)."""
+    if any(job.post_id == post_id for job in claimed):
+        return False
+    return not FanoutJob.objects.filter(post_id=post_id).exists()
+
+
+def _deliver_jobs(jobs: list[FanoutJob]) -> tuple[int, list[int], Exception | None]:
+    """Deliver the jobs' posts; returns the feed writes, the jobs done (delivered, or their
+    post is gone) and the first error (its jobs stay pending; the others still go)."""
+    posts = Post.objects.select_related("author").in_bulk({job.post_id for job in jobs})
+    together: dict[int, list[Post]] = {}
+    alone: list[Post] = []
+    for post in posts.values():
+        if _to_all_followers(post):
+            together.setdefault(post.author_id, []).append(post)
+        else:
+            alone.append(post)
+    groups = [[post] for post in alone] + list(together.values())
+    writes, failure = 0, None
+    delivered: set[int] = set()
+    for group in groups:
+        try:
+            writes += _deliver(group[0]) if len(group) == 1 else _deliver_together(group)
+        except Exception as error:
+            logger.exception("fan-out of posts %s failed", [post.pk for post in group])
+            failure = failure or error
+            continue
+        delivered.update(post.pk for post in group)
+    done = [job.pk for job in jobs if job.post_id in delivered or job.post_id not in posts]
+    return writes, done, failure
+
+
+def _to_all_followers(post: Post) -> bool:
+    """A post every active follower gets (most posts): several of one author's go together."""
+    return (
+        not post.review_state
+        and post.visibility != Visibility.DIRECT
+        and post.in_reply_to_account_id in (None, post.author_id)
+        and not _is_big(post)
+    )
+
+
+def _deliver_together(posts: list[Post]) -> int:
+    store = get_feed_store()
+    items = [FeedItem(post.pk, post.author_id, post.reblog_of_id) for post in posts]
+    store.push([posts[0].author_id], *items)
+    writes = len(items)
+    for batch in _batches(_active_follows_of(posts[0].author_id)):
+        store.push(batch, *items)
+        writes += len(batch) * len(items)
+    return writes
 
 
 def _deliver(post: Post) -> int:
@@ -77,8 +171,8 @@ def _deliver(post: Post) -> int:
     store.push([post.author_id], item)
     delivered = 1
     if post.review_state:
-        # Held for review (or removed): only its author sees it. Approving a held post sends
-        # `post_created` again (hearth.moderation.actions), which fans it out then.
+        # Held for review (or removed): only its author sees it. Approving a held post records
+        # a new job (hearth.moderation.actions), which fans it out then.
         return delivered
     if post.visibility != Visibility.DIRECT and _is_big(post):
         big_accounts_forget()  # readers merge it from now on, not a minute later
@@ -182,7 +276,7 @@ def fanout_sweep(*, now: datetime | None = None) -> tuple[int, int]:
     for job in list(stuck[:SWEEP_BATCH]):
         FanoutJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
         try:
-            fanout_post(post_id=job.post_id)
+            fanout_post(post_id=job.post_id, alone=True)
         except Exception:  # one bad job must not stop the others; it stays pending
             logger.exception("fan-out of post %s failed again", job.post_id)
             continue

@@ -23,9 +23,9 @@ _LARGEST_ID = 2**63 - 1
 
 
 class DatabaseFeedStore(PushFeedStore):
-    def push(self, account_ids: Sequence[int], item: FeedItem) -> None:
+    def push(self, account_ids: Sequence[int], *items: FeedItem) -> None:
         FeedEntry.objects.bulk_create(
-            [_entry(account_id, item) for account_id in account_ids],
+            [_entry(account_id, item) for account_id in account_ids for item in items],
             ignore_conflicts=True,
             batch_size=_INSERT_BATCH,
         )

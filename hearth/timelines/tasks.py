@@ -1,14 +1,49 @@
 """Celery tasks of the timelines app, routed to the "fanout" queue (CELERY_TASK_ROUTES). Each
 takes ids, calls one service and is safe to rerun."""
 
+import logging
+
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 
 from hearth.timelines import lists, services
 from hearth.timelines.store_db import feeds_trim
+from hearth.timelines.store_redis import REDIS_DOWN
+
+logger = logging.getLogger(__name__)
+
+#: Set while a fan-out task is queued and has not started: a post committed meanwhile needs no
+#: message of its own, since that task claims every pending job when it starts. Expires in
+#: case the message is lost (the sweeper delivers what it would have).
+FANOUT_QUEUED_KEY = "timelines:fanout-queued"
+FANOUT_QUEUED_SECONDS = 10
+
+
+def fanout_enqueue(post_id: int) -> None:
+    """Have a committed post fanned out. Under a burst of posts, most need no Celery message:
+    one queued task delivers them all (services.fanout_post coalesces the pending jobs). The
+    mark needs a cache every process shares, so without REDIS_URL every post is enqueued (or,
+    with no broker, delivered here and now)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+        fanout_post_task.delay(post_id)
+        return
+    try:
+        queued = not cache.add(FANOUT_QUEUED_KEY, 1, FANOUT_QUEUED_SECONDS)
+    except REDIS_DOWN:
+        queued = False
+    if not queued:
+        fanout_post_task.delay(post_id)
 
 
 @shared_task
 def fanout_post_task(post_id: int) -> None:
+    # Unmarked before the claim: a post committed from now on enqueues a task of its own; one
+    # committed before is pending when this task claims, and goes with it.
+    try:
+        cache.delete(FANOUT_QUEUED_KEY)
+    except REDIS_DOWN:
+        logger.warning("cache unreachable: fan-out queued mark not cleared")
     services.fanout_post(post_id=post_id)
 
 

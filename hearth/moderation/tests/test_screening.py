@@ -19,6 +19,7 @@ from hearth.posts import services as posts
 from hearth.posts.models import Post
 from hearth.posts.tests.factories import fresh, make_post
 from hearth.testing.fixtures import make_user
+from hearth.timelines.models import FanoutJob
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,9 @@ def test_held_post_reaches_followers_and_mentions_only_once_approved(
         )
     assert approved.status_code == 302
     assert fresh(held).review_state == ""
+    # (the approval committed a fan-out job of its own, as a new post does, and it ran)
+    states = FanoutJob.objects.filter(post=held).order_by("id").values_list("state", flat=True)
+    assert list(states) == ["done", "done"]
 
     # Then it is in the followers' home and public timeline, and carla is notified
     assert "miracle cure" in ana_client.get("/").content.decode()

@@ -100,6 +100,23 @@ def test_feeds_keep_the_newest_posts_up_to_the_configured_length(store, settings
     assert store.read_page(ana.pk, limit=40) == ids[::-1][:5]
 
 
+def test_one_push_adds_several_posts_in_order(store, settings, ana, bruno):
+    settings.HEARTH_FEED_LENGTH = 6
+    store.read_page(ana.pk)  # built, empty
+    ids = [make_post(ana, f"n{n}").pk for n in range(8)]
+    # Into an empty feed and a feed never built (bruno's), in any order
+    store.push([ana.pk, bruno.pk], *(FeedItem(pk, ana.pk) for pk in (ids[2], ids[0], ids[1])))
+    assert store.read_page(ana.pk) == [ids[2], ids[1], ids[0]]
+    # All newer than the newest, with one already there given again
+    store.push([ana.pk], *(FeedItem(pk, ana.pk) for pk in (ids[2], ids[4], ids[3])))
+    assert store.read_page(ana.pk) == [ids[4], ids[3], ids[2], ids[1], ids[0]]
+    # Then one older than the newest (a late fan-out) with one newer, past the cap
+    store.push([ana.pk], *(FeedItem(pk, ana.pk) for pk in (ids[7], ids[5])))
+    store.push([ana.pk], *(FeedItem(pk, ana.pk) for pk in (ids[6], ids[0])))
+    feeds_trim()  # the database store trims periodically, Redis on every push
+    assert store.read_page(ana.pk, limit=40) == ids[::-1][:6]
+
+
 def test_a_deleted_post_leaves_the_feeds(store, ana, bruno, committed):
     graph.follow(actor=ana, target=bruno)
     with committed():

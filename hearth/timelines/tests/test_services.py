@@ -1,5 +1,6 @@
 """Fan-out: the outbox, the sweeper, batches, and the hybrid for very large accounts."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,13 +10,19 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from hearth.accounts.models import Account
 from hearth.graph import services as graph
 from hearth.posts import services as posts
 from hearth.posts.tests.factories import make_account, make_post
-from hearth.timelines import services
-from hearth.timelines.feeds import PENDING_LOOKUP_MAX, big_accounts_forget, home_feed_ids
-from hearth.timelines.models import FanoutJob
+from hearth.timelines import services, tasks
+from hearth.timelines.feeds import (
+    PENDING_LOOKUP_MAX,
+    big_accounts_forget,
+    get_feed_store,
+    home_feed_ids,
+)
+from hearth.timelines.models import FanoutJob, FeedEntry
 
 
 def test_a_post_and_its_fanout_job_commit_together(ana):
@@ -89,10 +96,11 @@ def test_fanout_writes_followers_in_batches(store, ana, monkeypatch, committed):
     for follower in followers:
         graph.follow(actor=follower, target=ana)
     # When ana posts, every follower gets it (the batches walk the follows by keyset)
-    with committed():
-        post = make_post(ana, "to everyone")
-    assert all(store.contains(follower.pk, post.pk) for follower in followers)
+    post = make_post(ana, "to everyone")
     assert services.fanout_post(post_id=post.pk) == 8  # them and ana
+    assert all(store.contains(follower.pk, post.pk) for follower in followers)
+    # And a job done is not delivered again
+    assert services.fanout_post(post_id=post.pk) == 0
 
 
 def test_fanout_costs_queries_per_batch_not_per_follower(
@@ -102,10 +110,144 @@ def test_fanout_costs_queries_per_batch_not_per_follower(
     for _ in range(8):
         graph.follow(actor=make_account(), target=ana)
     post = make_post(ana, "counted")
-    # the post, three follower pages (4, 4, 0), marking the job: five queries (+ 3 INSERTs on
-    # the database store: ana's feed and two batches)
-    with django_assert_max_num_queries(8):
+    # claiming the job, the post, three follower pages (4, 4, 0), marking the job, and the
+    # savepoint around them: eight queries (+ 3 INSERTs on the database store: ana's feed and
+    # two batches)
+    with django_assert_max_num_queries(11):
         services.fanout_post(post_id=post.pk)
+
+
+# --- Coalescing: one fan-out round delivers every job waiting ------------------------------
+
+
+def test_waiting_posts_are_delivered_together(store, ana, bruno, carla):
+    # Given ana follows bruno, carla follows ana and bruno, and their feeds are built
+    graph.follow(actor=ana, target=bruno)
+    graph.follow(actor=carla, target=ana)
+    graph.follow(actor=carla, target=bruno)
+    for account in (ana, bruno, carla):
+        store.read_page(account.pk)
+    # And four posts whose fan-out is waiting: two of bruno's, one of ana's, and bruno's reply
+    # to ana (which goes only to his followers who follow ana too)
+    first, second = make_post(bruno, "one"), make_post(bruno, "two")
+    hers = make_post(ana, "hers")
+    reply = posts.post_create(author=bruno, text="@ana yes", visibility="public", in_reply_to=hers)
+    # When the first one's task runs
+    writes = services.fanout_post(post_id=first.pk)
+    # Then all four are delivered and their jobs done
+    assert not FanoutJob.objects.filter(state="pending").exists()
+    assert store.read_page(ana.pk) == [reply.pk, hers.pk, second.pk, first.pk]
+    assert store.read_page(carla.pk) == [reply.pk, hers.pk, second.pk, first.pk]
+    assert store.read_page(bruno.pk) == [reply.pk, second.pk, first.pk]
+    # bruno's two posts: his feed and ana's, carla's; hers: hers and carla's; the reply:
+    # bruno's, and carla's (who follows ana) and ana's (who was replied to)
+    assert writes == 2 * 3 + 2 + 3
+
+
+def test_a_burst_costs_the_queries_of_one_post_per_author(
+    store, ana, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(services, "BATCH_SIZE", 4)
+    followers = [make_account() for _ in range(8)]
+    for follower in followers:
+        graph.follow(actor=follower, target=ana)
+    made = [make_post(ana, f"burst {n}") for n in range(12)]
+    # The same eleven queries as one post's fan-out (and its three INSERTs on the database
+    # store, each of them now for twelve posts)
+    with django_assert_max_num_queries(11):
+        services.fanout_post(post_id=made[0].pk)
+    assert all(store.contains(follower.pk, post.pk) for follower in followers for post in made)
+
+
+def test_a_round_takes_at_most_coalesce_max_jobs_then_the_next(store, ana, bruno, monkeypatch):
+    monkeypatch.setattr(services, "COALESCE_MAX", 3)
+    graph.follow(actor=ana, target=bruno)
+    made = [make_post(bruno, f"n{n}") for n in range(7)]
+    # The newest's task claims its own job first, then the oldest, in rounds of three
+    assert services.fanout_post(post_id=made[-1].pk) == 7 * 2
+    assert store.read_page(ana.pk) == [post.pk for post in reversed(made)]
+    assert not FanoutJob.objects.filter(state="pending").exists()
+
+
+def test_a_failing_post_holds_back_only_its_own_job(store, ana, bruno, carla, monkeypatch):
+    # Given a post of bruno's and one of carla's waiting, and bruno's cannot be delivered
+    graph.follow(actor=ana, target=bruno)
+    graph.follow(actor=ana, target=carla)
+    broken, fine = make_post(bruno, "broken"), make_post(carla, "fine")
+    push = type(store).push
+
+    def failing_push(self, account_ids, *items):
+        if any(item.post_id == broken.pk for item in items):
+            raise RuntimeError("feed store failure")
+        return push(self, account_ids, *items)
+
+    monkeypatch.setattr(type(store), "push", failing_push)
+    # When the fan-out runs, it reports the failure...
+    with pytest.raises(RuntimeError):
+        services.fanout_post(post_id=broken.pk)
+    # ...but carla's post is delivered and done, and bruno's stays pending for the sweeper
+    assert store.contains(ana.pk, fine.pk)
+    assert FanoutJob.objects.get(post=fine).state == "done"
+    assert FanoutJob.objects.get(post=broken).state == "pending"
+
+
+def test_the_sweeper_redrives_a_job_alone(store, ana, bruno):
+    graph.follow(actor=ana, target=bruno)
+    stuck, young = make_post(bruno, "stuck"), make_post(bruno, "young")
+    FanoutJob.objects.filter(post=stuck).update(created_at=timezone.now() - timedelta(minutes=5))
+    # The sweeper's re-run delivers the stuck job and leaves the young one to its own task
+    assert services.fanout_sweep() == (1, 0)
+    assert FanoutJob.objects.get(post=young).state == "pending"
+    # And a job the sweeper has re-driven is not taken along by other tasks
+    FanoutJob.objects.filter(post=young).update(attempts=1)
+    newest = make_post(bruno, "newest")
+    services.fanout_post(post_id=newest.pk)
+    assert FanoutJob.objects.get(post=young).state == "pending"
+
+
+@pytest.fixture
+def broker(redis_settings, settings):
+    """Celery with a broker (kombu's in-memory transport) and no worker: fan-out messages wait
+    in the "fanout" queue. REDIS_URL is set (redis_settings), which says the cache is shared
+    by every process (the test's own cache stands in for it)."""
+    conf = celery_app.conf
+    saved = {"task_always_eager": conf.task_always_eager, "broker_url": conf.broker_url}
+    conf.update(task_always_eager=False, broker_url="memory://")
+    celery_app.amqp._producer_pool = None
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(tasks.FANOUT_QUEUED_KEY)
+    with celery_app.connection_for_write() as connection:
+        queue = connection.SimpleQueue("fanout")
+        queue.clear()
+        try:
+            yield queue
+        finally:
+            queue.clear()
+            queue.close()
+            conf.update(saved)
+            celery_app.amqp._producer_pool = None
+            cache.delete(tasks.FANOUT_QUEUED_KEY)
+
+
+def test_a_burst_of_posts_sends_one_fanout_message(ana, bruno, broker, committed, settings):
+    graph.follow(actor=ana, target=bruno)
+    # When bruno posts three times before a worker takes the first message
+    with committed():
+        made = [make_post(bruno, "one")]
+    with committed():
+        made += [make_post(bruno, "two"), make_post(bruno, "three")]
+    # Then one message is queued: its task will take all three jobs
+    assert broker.qsize() == 1
+    # When a worker runs it
+    message = broker.get(timeout=1)
+    assert message.payload is not None
+    tasks.fanout_post_task(made[0].pk)
+    message.ack()
+    # Then all three are delivered, and the next post sends a message again
+    assert not FanoutJob.objects.filter(state="pending").exists()
+    with committed():
+        make_post(bruno, "four")
+    assert broker.qsize() == 1
 
 
 # --- The hybrid ----------------------------------------------------------------------------
@@ -124,11 +266,10 @@ def celebrity(db, settings):
 def test_large_accounts_are_not_fanned_out(store, ana, celebrity, committed):
     graph.follow(actor=ana, target=celebrity)
     store.read_page(ana.pk)
-    with committed():
-        post = make_post(celebrity, "to the many")
+    post = make_post(celebrity, "to the many")
+    assert services.fanout_post(post_id=post.pk) == 1
     assert not store.contains(ana.pk, post.pk)
     assert store.contains(celebrity.pk, post.pk)  # their own feed still has it
-    assert services.fanout_post(post_id=post.pk) == 1
 
 
 def test_large_accounts_posts_are_merged_in_order_across_pages(
@@ -205,3 +346,39 @@ def test_a_members_activity_is_recorded_at_most_once_a_day(client_with_user, use
     cache.delete(f"session-seen:{client_with_user.session.session_key}")  # 5 minutes later
     client_with_user.get("/public")
     assert Account.objects.get(user=user).last_active_at == long_ago
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_job_another_worker_holds_is_left_to_it(settings):
+    settings.REDIS_URL = ""  # the database store; what matters here is the outbox's row locks
+    ana, bruno = make_account("ana"), make_account("bruno")
+    graph.follow(actor=ana, target=bruno)
+    taken, free = make_post(bruno, "taken elsewhere"), make_post(bruno, "free")
+    # (committed for real, so delivered already: undone, as if the workers were behind)
+    FeedEntry.objects.filter(post__in=[taken, free]).delete()
+    FanoutJob.objects.update(state=FanoutJob.State.PENDING)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:
+        try:
+            with transaction.atomic():
+                FanoutJob.objects.select_for_update().get(post=taken)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        # When the taken post's own task runs while another worker holds its job, it neither
+        # waits nor delivers it twice: it delivers what is free (bruno's feed and ana's)
+        assert services.fanout_post(post_id=taken.pk) == 2
+    finally:
+        release.set()
+        thread.join()
+    assert FanoutJob.objects.get(post=free).state == "done"
+    assert FanoutJob.objects.get(post=taken).state == "pending"
+    assert not get_feed_store().contains(ana.pk, taken.pk)
