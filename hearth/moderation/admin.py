@@ -23,7 +23,12 @@ from hearth.moderation.models import (
     ServerRule,
 )
 from hearth.moderation.selectors import policy_body_get
-from hearth.moderation.services import MAX_POLICY_LENGTH, blocked_phrase_audit, policy_update
+from hearth.moderation.services import (
+    MAX_POLICY_LENGTH,
+    blocked_phrase_audit,
+    policy_update,
+    server_rule_audit,
+)
 
 
 def _placeholder_help() -> str:
@@ -190,12 +195,36 @@ class ReportAdmin(_ReadOnlyAdmin):
 @admin.register(ServerRule)
 class ServerRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # stubs' generics
     """The rules shown at sign-up, on /about and offered in reports; the community guidelines
-    (a policy page) explain them at length, so keep both in step."""
+    (a policy page) explain them at length, so keep both in step. Admins also edit them at
+    /moderation/rules."""
 
     list_display = ("position", "text", "hint")
     list_display_links = ("text",)
     list_editable = ("position",)
     ordering = ("position", "id")
+
+    # Every change goes to the audit log, as from the admins' page (/moderation/rules): a new
+    # text or explanation as a change, a new position (here or in the list) as a move.
+    def save_model(self, request: HttpRequest, obj: ServerRule, form: Any, change: bool) -> None:
+        before = ServerRule.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        actor = _staff(request)
+        if before is None:
+            server_rule_audit(kind=ActionKind.RULE_ADD, actor=actor, rule=obj)
+            return
+        if (before.text, before.hint) != (obj.text, obj.hint):
+            server_rule_audit(kind=ActionKind.RULE_CHANGE, actor=actor, rule=obj, before=before)
+        if before.position != obj.position:
+            server_rule_audit(kind=ActionKind.RULE_MOVE, actor=actor, rule=obj)
+
+    def delete_model(self, request: HttpRequest, obj: ServerRule) -> None:
+        server_rule_audit(kind=ActionKind.RULE_REMOVE, actor=_staff(request), rule=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ServerRule]) -> None:
+        for rule in queryset:
+            server_rule_audit(kind=ActionKind.RULE_REMOVE, actor=_staff(request), rule=rule)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(BlockedPhrase)

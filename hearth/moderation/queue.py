@@ -20,6 +20,7 @@ from hearth.moderation.models import (
     Report,
     ReportCategory,
     ReportStatus,
+    ServerRule,
 )
 from hearth.posts.models import Post
 
@@ -109,6 +110,16 @@ def blocked_phrase_list() -> QuerySet[BlockedPhrase]:
 
 def blocked_phrase_get(phrase_id: int) -> BlockedPhrase | None:
     return BlockedPhrase.objects.filter(pk=phrase_id).first()
+
+
+def server_rule_rows() -> QuerySet[ServerRule]:
+    """The server rules in their order, read from the table (the admins' page shows what is
+    stored, not hearth.moderation.rules' cached copy)."""
+    return ServerRule.objects.order_by("position", "id")
+
+
+def server_rule_get(rule_id: int) -> ServerRule | None:
+    return ServerRule.objects.filter(pk=rule_id).first()
 
 
 def legal_exports(account: Account) -> Sequence[DataExport]:

@@ -1,8 +1,10 @@
-"""Writes for moderation: editing the policy pages and the blocked words and phrases."""
+"""Writes for moderation: editing the policy pages, the blocked words and phrases and the server
+rules."""
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from hearth.accounts.models import User
 from hearth.moderation.models import (
@@ -13,13 +15,16 @@ from hearth.moderation.models import (
     PolicyPage,
     PolicySlug,
     PolicyVersion,
+    ServerRule,
 )
-from hearth.moderation.roles import is_moderator
-from hearth.moderation.rules import PHRASES_KEY
+from hearth.moderation.roles import is_admin, is_moderator
+from hearth.moderation.rules import PHRASES_KEY, RULES_KEY
 from hearth.moderation.selectors import policy_cache_key, policy_latest_version
 
 MAX_POLICY_LENGTH = 100_000
 MAX_PHRASE_LENGTH = BlockedPhrase._meta.get_field("phrase").max_length or 200
+MAX_RULE_LENGTH = ServerRule._meta.get_field("text").max_length or 300
+MAX_RULE_HINT_LENGTH = ServerRule._meta.get_field("hint").max_length or 1000
 
 
 @transaction.atomic
@@ -134,3 +139,135 @@ def blocked_phrase_remove(*, actor: User, phrase: BlockedPhrase) -> None:
     blocked_phrase_audit(kind=ActionKind.PHRASE_UNBLOCK, actor=actor, phrase=phrase)
     phrase.delete()
     _forget_phrases()
+
+
+# --- Server rules -------------------------------------------------------------------------------
+# The community's policy, so admins edit them (as they edit the policy pages), not moderators.
+
+
+def _rule_place(rule: ServerRule) -> tuple[int, int]:
+    """Where `rule` is in the list, counting from 1, and how many rules there are."""
+    rules = ServerRule.objects.all()
+    before = rules.filter(
+        Q(position__lt=rule.position) | Q(position=rule.position, id__lt=rule.pk)
+    ).count()
+    return before + 1, rules.count()
+
+
+def server_rule_audit(
+    *, kind: ActionKind, actor: User, rule: ServerRule, before: ServerRule | None = None
+) -> None:
+    """Write a change to the server rules to the audit log (this page's and the Django admin's:
+    hearth.moderation.admin), with the rule's text in "why": for a change, the text before and
+    after (`before` is the row as it was); for a move, where the rule is now."""
+    reason = f"“{rule.text}”"
+    if kind == ActionKind.RULE_CHANGE and before is not None:
+        if before.text != rule.text:
+            reason = f"“{before.text}” → “{rule.text}”"
+        if before.hint != rule.hint:
+            reason += " (explanation changed)"
+    elif kind == ActionKind.RULE_MOVE:
+        place, total = _rule_place(rule)
+        reason += f" (now {place} of {total})"
+    ModerationAction.objects.create(
+        kind=kind, moderator_id=actor.pk, moderator_username=actor.username, reason=reason
+    )
+
+
+def _forget_rules() -> None:
+    """Drop the cached rules now and again after commit (as _forget_phrases): the sign-up and
+    about pages and the instance API read them from the cache."""
+    cache.delete(RULES_KEY)
+    transaction.on_commit(lambda: cache.delete(RULES_KEY))
+
+
+def _clean_rule(*, text: str, hint: str, rule: ServerRule | None = None) -> tuple[str, str]:
+    """The text on one line and the hint without stray spaces, or ValidationError keyed by "text"
+    (empty, too long, or a rule already listed, in any letter case) or "hint" (too long)."""
+    text = " ".join(text.replace("\x00", "").split())
+    hint = hint.replace("\x00", "").replace("\r\n", "\n").strip()
+    errors: dict[str, str] = {}
+    if not text:
+        errors["text"] = "Write the rule."
+    elif len(text) > MAX_RULE_LENGTH:
+        errors["text"] = f"Keep it under {MAX_RULE_LENGTH} characters (it has {len(text)})."
+    else:
+        same = ServerRule.objects.filter(text__iexact=text)
+        if rule is not None:
+            same = same.exclude(pk=rule.pk)
+        if same.exists():
+            errors["text"] = "That is already one of the rules."
+    if len(hint) > MAX_RULE_HINT_LENGTH:
+        errors["hint"] = (
+            f"Keep the explanation under {MAX_RULE_HINT_LENGTH} characters (it has {len(hint)})."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return text, hint
+
+
+@transaction.atomic
+def server_rule_add(*, actor: User, text: str, hint: str = "") -> ServerRule:
+    """Add a server rule at the end of the list, shown at once wherever the rules are, and write it
+    to the audit log. Raises PermissionDenied for anyone but an admin, ValidationError keyed by
+    "text" or "hint" on bad input (see _clean_rule)."""
+    if not is_admin(actor):
+        raise PermissionDenied
+    text, hint = _clean_rule(text=text, hint=hint)
+    last = ServerRule.objects.order_by("-position").values_list("position", flat=True).first()
+    rule = ServerRule.objects.create(text=text, hint=hint, position=(last or 0) + 1)
+    server_rule_audit(kind=ActionKind.RULE_ADD, actor=actor, rule=rule)
+    _forget_rules()
+    return rule
+
+
+@transaction.atomic
+def server_rule_update(*, actor: User, rule: ServerRule, text: str, hint: str = "") -> ServerRule:
+    """Change a rule's text and explanation (its id stays, so reports citing it still do) and
+    write it to the audit log; saving it unchanged writes nothing. Raises as server_rule_add."""
+    if not is_admin(actor):
+        raise PermissionDenied
+    text, hint = _clean_rule(text=text, hint=hint, rule=rule)
+    if (text, hint) == (rule.text, rule.hint):
+        return rule
+    before = ServerRule(pk=rule.pk, text=rule.text, hint=rule.hint, position=rule.position)
+    rule.text, rule.hint = text, hint
+    rule.save(update_fields=["text", "hint"])
+    server_rule_audit(kind=ActionKind.RULE_CHANGE, actor=actor, rule=rule, before=before)
+    _forget_rules()
+    return rule
+
+
+@transaction.atomic
+def server_rule_move(*, actor: User, rule: ServerRule, up: bool) -> ServerRule:
+    """Swap `rule` with the one above it (`up`) or below it, numbering the rules 1, 2, 3... on the
+    way, and write it to the audit log. The first rule moved up, or the last down, stays put and
+    writes nothing. Raises PermissionDenied for anyone but an admin."""
+    if not is_admin(actor):
+        raise PermissionDenied
+    rules = list(ServerRule.objects.select_for_update().order_by("position", "id"))
+    at = next((i for i, row in enumerate(rules) if row.pk == rule.pk), None)
+    if at is None:
+        return rule
+    to = at - 1 if up else at + 1
+    if not 0 <= to < len(rules):
+        return rule
+    rules[at], rules[to] = rules[to], rules[at]
+    for number, row in enumerate(rules, start=1):
+        row.position = number
+    ServerRule.objects.bulk_update(rules, ["position"])  # no post_save: _forget_rules below
+    rule.position = rules[to].position
+    server_rule_audit(kind=ActionKind.RULE_MOVE, actor=actor, rule=rule)
+    _forget_rules()
+    return rule
+
+
+@transaction.atomic
+def server_rule_remove(*, actor: User, rule: ServerRule) -> None:
+    """Remove a rule from the list and write it, with its text, to the audit log. Reports that
+    cited it keep its id. Raises PermissionDenied for anyone but an admin."""
+    if not is_admin(actor):
+        raise PermissionDenied
+    server_rule_audit(kind=ActionKind.RULE_REMOVE, actor=actor, rule=rule)
+    rule.delete()
+    _forget_rules()

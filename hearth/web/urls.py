@@ -90,6 +90,14 @@ urlpatterns = [
         moderation.phrase_delete,
         name="moderation_phrase_delete",
     ),
+    path("moderation/rules", moderation.rules_page, name="moderation_rules"),
+    path("moderation/rules/<int:rule_id>", moderation.rule_edit, name="moderation_rule_edit"),
+    path("moderation/rules/<int:rule_id>/move", moderation.rule_move, name="moderation_rule_move"),
+    path(
+        "moderation/rules/<int:rule_id>/delete",
+        moderation.rule_delete,
+        name="moderation_rule_delete",
+    ),
     path("moderation/reports/<int:report_id>", moderation.report_page, name="moderation_report"),
     path(
         "moderation/reports/<int:report_id>/assign",

@@ -3,8 +3,8 @@ from django.db import models
 
 class ServerRule(models.Model):
     """One of the server's rules: shown at sign-up, on /about and /about/moderation, to apps
-    (`GET /api/v1/instance/rules`), and offered in reports. Admins edit them in the Django admin;
-    the community guidelines explain them at length."""
+    (`GET /api/v1/instance/rules`), and offered in reports. Admins edit them at /moderation/rules
+    or in the Django admin; the community guidelines explain them at length."""
 
     text = models.CharField(max_length=300, help_text="The rule, in one short sentence.")
     hint = models.TextField(

@@ -176,3 +176,79 @@ def test_phrases_deleted_together_in_the_admin_are_each_in_the_audit_log(admin_c
         "“spam one” (whole word; hold it for review)",
         "“spam two” (whole word; hold it for review)",
     ]
+
+
+def test_server_rules_changed_in_the_admin_are_in_the_audit_log(admin_client, admin_user):
+    from hearth.moderation.models import ActionKind, ModerationAction, ServerRule
+
+    # When an admin adds a rule in the Django admin, rewords it, then deletes it
+    add = admin_client.get("/admin/moderation/serverrule/add/")
+    fields = hidden_inputs(add.content.decode())
+    added = admin_client.post(
+        "/admin/moderation/serverrule/add/",
+        {**fields, "text": "No cucumbers.", "hint": "", "position": "11"},
+    )
+    assert added.status_code == 302
+    rule = ServerRule.objects.get(text="No cucumbers.")
+    change_url = f"/admin/moderation/serverrule/{rule.pk}/change/"
+    fields = hidden_inputs(admin_client.get(change_url).content.decode())
+    changed = admin_client.post(
+        change_url, {**fields, "text": "No gherkins.", "hint": "Really.", "position": "11"}
+    )
+    assert changed.status_code == 302
+    # Saved again unchanged: nothing to log.
+    admin_client.post(
+        change_url, {**fields, "text": "No gherkins.", "hint": "Really.", "position": "11"}
+    )
+    delete_url = f"/admin/moderation/serverrule/{rule.pk}/delete/"
+    fields = hidden_inputs(admin_client.get(delete_url).content.decode())
+    assert admin_client.post(delete_url, {**fields, "post": "yes"}).status_code == 302
+    # Then each is an audit log entry by that admin, with the rule's text
+    entries = list(
+        ModerationAction.objects.order_by("id").values_list("kind", "moderator_id", "reason")
+    )
+    assert entries == [
+        (ActionKind.RULE_ADD, admin_user.pk, "“No cucumbers.”"),
+        (
+            ActionKind.RULE_CHANGE,
+            admin_user.pk,
+            "“No cucumbers.” → “No gherkins.” (explanation changed)",
+        ),
+        (ActionKind.RULE_REMOVE, admin_user.pk, "“No gherkins.”"),
+    ]
+    assert not ServerRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_rules_reordered_or_deleted_together_in_the_admin_list_are_in_the_audit_log(admin_client):
+    from hearth.moderation.models import ActionKind, ModerationAction, ServerRule
+
+    rules = list(ServerRule.objects.order_by("position"))
+    listing = admin_client.get("/admin/moderation/serverrule/")
+    fields = hidden_inputs(listing.content.decode())
+    # The list's editable positions: the last rule goes first.
+    form = {**fields, "_save": "Save"}
+    for index, rule in enumerate(rules):
+        form[f"form-{index}-position"] = "0" if rule == rules[-1] else str(rule.position)
+    assert admin_client.post("/admin/moderation/serverrule/", form).status_code == 302
+    moved = ModerationAction.objects.get()
+    assert (moved.kind, moved.reason) == (
+        ActionKind.RULE_MOVE,
+        "“Mark sensitive content.” (now 1 of 10)",
+    )
+
+    fields = hidden_inputs(admin_client.get("/admin/moderation/serverrule/").content.decode())
+    response = admin_client.post(
+        "/admin/moderation/serverrule/",
+        {
+            **fields,
+            "action": "delete_selected",
+            "_selected_action": [str(rules[0].pk), str(rules[1].pk)],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    removed = ModerationAction.objects.filter(kind=ActionKind.RULE_REMOVE)
+    assert sorted(entry.reason for entry in removed) == [
+        "“No hate.”",
+        "“Treat people with respect.”",
+    ]

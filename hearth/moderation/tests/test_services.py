@@ -4,18 +4,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from hearth.moderation.defaults import SHIPPED_ON
 from hearth.moderation.models import (
+    ActionKind,
     BlockedPhrase,
     ModerationAction,
     PolicyPage,
     PolicySlug,
     PolicyVersion,
+    ServerRule,
 )
+from hearth.moderation.roles import moderator_grant
+from hearth.moderation.rules import server_rule_list
 from hearth.moderation.selectors import RenderedPolicy, policy_cache_key, policy_get
 from hearth.moderation.services import (
     MAX_POLICY_LENGTH,
     blocked_phrase_add,
     blocked_phrase_remove,
     policy_update,
+    server_rule_add,
+    server_rule_move,
+    server_rule_remove,
+    server_rule_update,
 )
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +129,121 @@ def test_a_blocked_phrase_is_checked_for_callers_other_than_the_web_form(admin_u
             blocked_phrase_add(actor=admin_user, phrase=phrase, whole_word=True, action=action)
         assert list(error.value.message_dict) == [field]
     assert BlockedPhrase.objects.count() == 1
+
+
+# --- Server rules -------------------------------------------------------------------------------
+
+
+def _texts() -> list[str]:
+    return list(ServerRule.objects.order_by("position", "id").values_list("text", flat=True))
+
+
+def test_only_admins_may_change_the_server_rules(user, other_user):
+    # Rules are the community's policy: a moderator (who may block phrases) may not.
+    moderator_grant(user=other_user)
+    rule = ServerRule.objects.get(position=1)
+    for actor in (user, other_user):
+        with pytest.raises(PermissionDenied):
+            server_rule_add(actor=actor, text="No cucumbers.")
+        with pytest.raises(PermissionDenied):
+            server_rule_update(actor=actor, rule=rule, text="Be kind.")
+        with pytest.raises(PermissionDenied):
+            server_rule_move(actor=actor, rule=rule, up=False)
+        with pytest.raises(PermissionDenied):
+            server_rule_remove(actor=actor, rule=rule)
+    assert len(_texts()) == 10
+    assert _texts()[0] == "Treat people with respect."
+    assert not ModerationAction.objects.exists()
+
+
+def test_adding_a_rule_puts_it_last_and_logs_it(admin_user):
+    rule = server_rule_add(actor=admin_user, text="  No   cucumbers. ", hint=" Really.\r\nNone. ")
+    assert (rule.text, rule.hint) == ("No cucumbers.", "Really.\nNone.")
+    assert _texts()[-1] == "No cucumbers."
+    entry = ModerationAction.objects.get()
+    assert entry.kind == ActionKind.RULE_ADD
+    assert (entry.moderator_id, entry.moderator_username) == (admin_user.pk, "root_admin")
+    assert entry.reason == "“No cucumbers.”"
+    assert entry.account_id is None
+
+
+def test_a_rule_is_checked_for_callers_other_than_the_web_form(admin_user):
+    for text, hint, field in (
+        ("\x00 \n", "", "text"),
+        ("y" * 301, "", "text"),
+        ("no SPAM or manipulation.", "", "text"),
+        ("Fine.", "z" * 1001, "hint"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            server_rule_add(actor=admin_user, text=text, hint=hint)
+        assert list(error.value.message_dict) == [field]
+    assert server_rule_add(actor=admin_user, text="y" * 300, hint="z" * 1000).pk
+    assert len(_texts()) == 11
+
+
+def test_editing_a_rule_keeps_its_id_and_logs_before_and_after(admin_user):
+    rule = ServerRule.objects.get(position=2)
+    server_rule_update(actor=admin_user, rule=rule, text="No hate, ever.", hint=rule.hint)
+    rule.refresh_from_db()
+    assert rule.text == "No hate, ever."
+    server_rule_update(actor=admin_user, rule=rule, text="No hate, ever.", hint="None.")
+    # Saved unchanged: nothing to log.
+    server_rule_update(actor=admin_user, rule=rule, text=" No hate, ever.", hint="None.")
+    reasons = list(ModerationAction.objects.order_by("id").values_list("kind", "reason"))
+    assert reasons == [
+        (ActionKind.RULE_CHANGE, "“No hate.” → “No hate, ever.”"),
+        (ActionKind.RULE_CHANGE, "“No hate, ever.” (explanation changed)"),
+    ]
+    # Its own text isn't a duplicate of itself, in any case; another rule's is.
+    server_rule_update(actor=admin_user, rule=rule, text="NO HATE, EVER.", hint="None.")
+    with pytest.raises(ValidationError) as error:
+        server_rule_update(actor=admin_user, rule=rule, text="Respect privacy.")
+    assert list(error.value.message_dict) == ["text"]
+
+
+def test_moving_a_rule_swaps_it_with_its_neighbour_and_logs_where_it_is(admin_user):
+    ServerRule.objects.filter(position__gte=4).delete()  # three rules, positions 1..3
+    ServerRule.objects.filter(position=3).update(position=30)  # gaps don't matter
+    first, second, third = ServerRule.objects.order_by("position")
+    server_rule_move(actor=admin_user, rule=third, up=True)
+    assert _texts() == [first.text, third.text, second.text]
+    assert list(ServerRule.objects.order_by("position").values_list("position", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
+    server_rule_move(actor=admin_user, rule=first, up=False)
+    assert _texts() == [third.text, first.text, second.text]
+    # At either end, nothing moves and nothing is logged.
+    server_rule_move(actor=admin_user, rule=third, up=True)
+    server_rule_move(actor=admin_user, rule=second, up=False)
+    assert _texts() == [third.text, first.text, second.text]
+    assert list(ModerationAction.objects.order_by("id").values_list("kind", "reason")) == [
+        (ActionKind.RULE_MOVE, f"“{third.text}” (now 2 of 3)"),
+        (ActionKind.RULE_MOVE, f"“{first.text}” (now 2 of 3)"),
+    ]
+
+
+def test_removing_a_rule_logs_its_text(admin_user):
+    rule = ServerRule.objects.get(position=10)
+    server_rule_remove(actor=admin_user, rule=rule)
+    assert len(_texts()) == 9
+    entry = ModerationAction.objects.get()
+    assert (entry.kind, entry.reason) == (ActionKind.RULE_REMOVE, "“Mark sensitive content.”")
+
+
+def test_every_change_drops_the_cached_rules(admin_user, django_assert_num_queries):
+    def cached_texts() -> list[str]:
+        server_rule_list()
+        with django_assert_num_queries(0):
+            return [rule.text for rule in server_rule_list()]
+
+    assert cached_texts()[0] == "Treat people with respect."
+    added = server_rule_add(actor=admin_user, text="No cucumbers.")
+    assert cached_texts()[-1] == "No cucumbers."
+    server_rule_update(actor=admin_user, rule=added, text="No gherkins.")
+    assert cached_texts()[-1] == "No gherkins."
+    server_rule_move(actor=admin_user, rule=added, up=True)  # bulk_update: no post_save
+    assert cached_texts()[-2] == "No gherkins."
+    server_rule_remove(actor=admin_user, rule=added)
+    assert "No gherkins." not in cached_texts()

@@ -13,6 +13,7 @@ from hearth.moderation.models import (
     BlockedPhrase,
     ModerationAction,
     Report,
+    ServerRule,
 )
 from hearth.moderation.roles import moderator_grant
 from hearth.notifications.models import Notification, NotificationType
@@ -140,9 +141,23 @@ MODERATION_URLS = [
     ("get", "/moderation/phrases"),
     ("post", "/moderation/phrases"),
     ("post", "/moderation/phrases/{phrase}/delete"),
+    ("get", "/moderation/rules"),
+    ("post", "/moderation/rules"),
+    ("get", "/moderation/rules/{rule}"),
+    ("post", "/moderation/rules/{rule}"),
+    ("post", "/moderation/rules/{rule}/move"),
+    ("post", "/moderation/rules/{rule}/delete"),
 ]
-#: Only admins, not moderators.
-ADMIN_URLS = {"/moderation/accounts/bruno/legal", "/moderation/exports/1", "/moderation/log"}
+#: Only admins, not moderators (the server rules are the community's policy).
+ADMIN_URLS = {
+    "/moderation/accounts/bruno/legal",
+    "/moderation/exports/1",
+    "/moderation/log",
+    "/moderation/rules",
+    "/moderation/rules/{rule}",
+    "/moderation/rules/{rule}/move",
+    "/moderation/rules/{rule}/delete",
+}
 
 
 @pytest.fixture
@@ -157,7 +172,8 @@ def subjects(user, other_user, mod):
     action = action_take(moderator=mod, kind="limit", account=other_user.account, reason="Too loud")
     appeal = appeal_create(account=other_user.account, action=action, text="Please")
     phrase = BlockedPhrase.objects.create(phrase="casino")
-    return {"report": report.pk, "appeal": appeal.pk, "phrase": phrase.pk}
+    rule = ServerRule.objects.get(position=1)
+    return {"report": report.pk, "appeal": appeal.pk, "phrase": phrase.pk, "rule": rule.pk}
 
 
 @pytest.mark.parametrize(("method", "url"), MODERATION_URLS)
@@ -171,6 +187,7 @@ def test_a_normal_member_gets_403_and_a_visitor_the_login_page(user, subjects, m
         "what": "hold",
         "phrase": "spam",
         "action": "reject",
+        "direction": "down",
     }
     member = logged_in(user)
     assert getattr(member, method)(url, data).status_code == 403
@@ -181,12 +198,13 @@ def test_a_normal_member_gets_403_and_a_visitor_the_login_page(user, subjects, m
     assert ModerationAction.objects.count() == 1
     assert Report.objects.get().notes.count() == 0
     assert list(BlockedPhrase.objects.values_list("phrase", flat=True)) == ["casino"]
+    assert ServerRule.objects.get(pk=subjects["rule"]).position == 1
+    assert ServerRule.objects.count() == 10
 
 
 @pytest.mark.parametrize(("method", "url"), MODERATION_URLS)
 def test_moderators_reach_every_page_but_the_admin_ones(mod, subjects, method, url):
-    url = url.format(**subjects)
-    response = getattr(logged_in(mod), method)(url, {})
+    response = getattr(logged_in(mod), method)(url.format(**subjects), {})
     if url in ADMIN_URLS:
         assert response.status_code == 403
     else:

@@ -1,7 +1,8 @@
 """The moderators' pages under /moderation/, and the public /about/moderation.
 
 Every /moderation/ page needs the moderator role (hearth.moderation.roles): a visitor is sent to
-log in, a member without the role gets 403. The legal pages and the audit log need an admin.
+log in, a member without the role gets 403. The legal pages, the audit log and the server rules
+(the community's policy, like the policy pages) need an admin.
 Views parse, call one service or selector, and render; the services check the role again.
 """
 
@@ -15,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.models import Account, DataExport, User
@@ -26,17 +28,30 @@ from hearth.moderation.actions import (
     legal_export,
     legal_hold_set,
 )
-from hearth.moderation.models import Appeal, PhraseAction, ReportCategory, ReportStatus
+from hearth.moderation.models import (
+    Appeal,
+    PhraseAction,
+    ReportCategory,
+    ReportStatus,
+    ServerRule,
+)
 from hearth.moderation.reports import report_assign, report_note_add
 from hearth.moderation.roles import is_admin, is_moderator
 from hearth.moderation.rules import server_rule_list
 from hearth.moderation.services import (
     MAX_PHRASE_LENGTH,
+    MAX_RULE_HINT_LENGTH,
+    MAX_RULE_LENGTH,
     blocked_phrase_add,
     blocked_phrase_remove,
+    server_rule_add,
+    server_rule_move,
+    server_rule_remove,
+    server_rule_update,
 )
 from hearth.posts.models import Post
 from hearth.web.pagination import page_before, parse_cursor
+from hearth.web.views.errors import bad_request
 
 View = Callable[..., HttpResponseBase]
 
@@ -436,6 +451,94 @@ def phrase_delete(request: HttpRequest, phrase_id: int) -> HttpResponse:
     blocked_phrase_remove(actor=_moderator(request), phrase=phrase)
     messages.success(request, f"“{phrase.phrase}” is no longer blocked.")
     return redirect("moderation_phrases")
+
+
+# --- Server rules (admins) ------------------------------------------------------------------
+
+
+class RuleForm(forms.Form):
+    text = forms.CharField(
+        label="Rule",
+        max_length=MAX_RULE_LENGTH,
+        help_text="One short sentence, such as “No spam or manipulation.”",
+        error_messages={"required": "Write the rule."},
+    )
+    hint = forms.CharField(
+        label="Explanation (optional)",
+        required=False,
+        max_length=MAX_RULE_HINT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown after the rule on the About page and in apps.",
+    )
+
+
+def _rules_page(request: HttpRequest, form: RuleForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "rules": list(queue.server_rule_rows())}
+    return render(request, "moderation/rules.html", context, status=status)
+
+
+def _rule_or_404(rule_id: int) -> ServerRule:
+    rule = queue.server_rule_get(rule_id)
+    if rule is None:
+        raise Http404
+    return rule
+
+
+@admin_required
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """The list, in order, and the form to add one at the end; a valid add flashes and
+    redirects back."""
+    if request.method != "POST":
+        return _rules_page(request, RuleForm())
+    form = RuleForm(request.POST)
+    if form.is_valid():
+        try:
+            added = server_rule_add(actor=_moderator(request), **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"“{added.text}” is added, last in the list.")
+            return redirect("moderation_rules")
+    return _rules_page(request, form, status=400)
+
+
+@admin_required
+def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
+    rule = _rule_or_404(rule_id)
+    form = RuleForm(initial={"text": rule.text, "hint": rule.hint})
+    status = 200
+    if request.method == "POST":
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            try:
+                server_rule_update(actor=_moderator(request), rule=rule, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "Rule saved.")
+                return redirect("moderation_rules")
+        status = 400
+    return render(request, "moderation/rule_edit.html", {"form": form, "rule": rule}, status=status)
+
+
+@admin_required
+@require_POST
+def rule_move(request: HttpRequest, rule_id: int) -> HttpResponse:
+    rule = _rule_or_404(rule_id)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return bad_request(request)
+    server_rule_move(actor=_moderator(request), rule=rule, up=direction == "up")
+    return redirect(f"{reverse('moderation_rules')}#rule-{rule.pk}")
+
+
+@admin_required
+@require_POST
+def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
+    rule = _rule_or_404(rule_id)
+    server_rule_remove(actor=_moderator(request), rule=rule)
+    messages.success(request, f"“{rule.text}” is no longer a rule.")
+    return redirect("moderation_rules")
 
 
 # --- The audit log and the public page ------------------------------------------------------
