@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import IO, cast
 
 import blurhash
+from blurhash._functions import ffi as _blurhash_ffi
+from blurhash._functions import lib as _blurhash_lib
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image
 
@@ -106,7 +108,23 @@ def _blurhash(picture: Image.Image) -> str:
     tiny = picture.convert("RGB")
     tiny.thumbnail((64, 64))
     components_x, components_y = (4, 3) if tiny.width >= tiny.height else (3, 4)
-    return str(blurhash.encode(tiny, components_x, components_y))
+    return _blurhash_encode(tiny, components_x, components_y)
+
+
+def _blurhash_encode(rgb: Image.Image, components_x: int, components_y: int) -> str:
+    """blurhash.encode without its Image.getdata (deprecated, gone in Pillow 14): the same C
+    encoder of blurhash-python (pinned), fed the pixels as `tobytes()` gives them, R, G, B per
+    pixel row by row, which is what encode assembles from getdata's three bands. Same hashes
+    (test_processing pins them)."""
+    pixels = _blurhash_ffi.from_buffer("uint8_t[]", rgb.tobytes())
+    # The longest hash (9 x 9 components) and its terminating NUL, as blurhash.encode allots.
+    destination = _blurhash_ffi.new("char[]", 2 + 4 + (9 * 9 - 1) * 2 + 1)
+    result = _blurhash_lib.create_hash_from_pixels(
+        components_x, components_y, rgb.width, rgb.height, pixels, rgb.width * 3, destination
+    )
+    if result == _blurhash_ffi.NULL:
+        raise ValueError(f"Invalid blurhash components: {components_x} x {components_y}")
+    return str(_blurhash_ffi.string(result).decode("ascii"))
 
 
 def _dominant_colour(picture: Image.Image) -> str:

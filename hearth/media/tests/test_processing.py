@@ -1,11 +1,12 @@
 import io
+import warnings
 
 import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
 from hearth.accounts.tests import imagefiles as f
-from hearth.media.processing import DISPLAY_SIDE, THUMBNAIL_SIDE, process_photo
+from hearth.media.processing import DISPLAY_SIDE, THUMBNAIL_SIDE, _blurhash, process_photo
 from hearth.media.tests.conftest import jpeg
 
 
@@ -88,3 +89,34 @@ def test_an_animated_gif_keeps_its_first_frame():
 )
 def test_hostile_and_broken_files_are_refused_with_a_clear_message(content, says):
     assert says in refused(content)
+
+
+def pattern(width: int, height: int) -> Image.Image:
+    """A fixed picture with colour changing across it both ways."""
+    red = Image.linear_gradient("L").resize((width, height))
+    green = Image.radial_gradient("L").resize((width, height))
+    blue = red.transpose(Image.Transpose.ROTATE_90).resize((width, height))
+    return Image.merge("RGB", (red, green, blue))
+
+
+@pytest.mark.parametrize(
+    ("picture", "expected"),
+    [
+        # The hashes blurhash.encode gave before it was bypassed (it calls Image.getdata,
+        # deprecated and gone in Pillow 14): stored hashes and new ones must keep agreeing.
+        (pattern(120, 80), "L$HV3ij*g#k72sa{fka|y7j@fjj@"),  # landscape: 4 x 3 components
+        (pattern(80, 120), "T$HV3ioUgz2Ya{fk%aj@fjSzfPfk"),  # portrait: 3 x 4
+        (pattern(37, 23), "L#HV3ioUgzou2sa_fkbGy7j@fjj@"),  # odd sizes: no row padding
+        (pattern(120, 80).convert("RGBA"), "L$HV3ij*g#k72sa{fka|y7j@fjj@"),
+    ],
+)
+def test_the_blurhash_is_the_one_blurhash_python_computed(picture, expected):
+    assert _blurhash(picture) == expected
+
+
+def test_processing_uses_no_deprecated_pillow_call():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        photo = process_photo(io.BytesIO(f.encode(pattern(300, 200))))
+    assert len(photo.blurhash) == 28  # 4 x 3 components
+    assert photo.placeholder.startswith("data:image/png;base64,")
