@@ -626,6 +626,13 @@ def pinned_posts(viewer: Account | None, account: Account) -> QuerySet[Post]:
     return _listed(viewer).filter(Exists(Pin.objects.filter(account=account, post=OuterRef("pk"))))
 
 
+def pinned_post_ids(account: Account) -> list[int]:
+    """The ids of the posts `account` pinned, newest first, whoever may see them: a query
+    cheaper than pinned_posts' visibility rules, for pages that mostly find none."""
+    rows = Pin.objects.filter(account=account).order_by("-post_id")
+    return list(rows.values_list("post_id", flat=True))
+
+
 def bookmarked_posts(viewer: Account) -> QuerySet[Post]:
     """Posts the viewer bookmarked and may still see, newest post first."""
     return _listed(viewer).filter(

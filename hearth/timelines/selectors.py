@@ -7,13 +7,14 @@ page costs a constant number of queries, however long it is.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 
 from hearth.accounts.models import Account
 from hearth.accounts.selectors import account_list_visible
+from hearth.core.compiled import CompiledQuery
 from hearth.core.pagination import MAX_LIMIT, paginate
 from hearth.graph.models import Block, Follow, FollowRequest
 from hearth.graph.selectors import (
@@ -24,7 +25,7 @@ from hearth.graph.selectors import (
 from hearth.posts import selectors as posts
 from hearth.posts.models import Bookmark, Favourite, Post
 from hearth.posts.selectors import PostStamp, PostView
-from hearth.timelines.feeds import CursorValue, home_feed_ids, page_size
+from hearth.timelines.feeds import Bounds, CursorValue, home_feed_ids, page_size
 
 _Relation = TypeVar("_Relation", Bookmark, Favourite)
 
@@ -36,6 +37,7 @@ SUGGESTIONS_CACHE_SECONDS = 15 * 60
 SUGGESTIONS_CHECK_SECONDS = 60
 #: How many of the viewer's follows (the most recent) feed the friends-of-friends count.
 SUGGESTION_SAMPLE = 200
+_LARGEST_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,12 +172,14 @@ def _stamp_page(viewer: Account | None, rows: QuerySet[Post], cursor: Cursor) ->
     )
 
 
-def bookmarks_timeline(viewer: Account, cursor: Cursor = Cursor()) -> TimelinePage:  # noqa: B008
-    return _page(viewer, posts.bookmarked_posts(viewer), cursor)
+def bookmarks_timeline_stamps(viewer: Account, cursor: Cursor = Cursor()) -> StampPage:  # noqa: B008
+    """The posts the viewer bookmarked, newest post first, as stamps for cached cards."""
+    return _stamp_page(viewer, posts.bookmarked_posts(viewer), cursor)
 
 
-def favourites_timeline(viewer: Account, cursor: Cursor = Cursor()) -> TimelinePage:  # noqa: B008
-    return _page(viewer, posts.favourited_posts(viewer), cursor)
+def favourites_timeline_stamps(viewer: Account, cursor: Cursor = Cursor()) -> StampPage:  # noqa: B008
+    """The posts the viewer liked, newest post first, as stamps for cached cards."""
+    return _stamp_page(viewer, posts.favourited_posts(viewer), cursor)
 
 
 def bookmarks_by_relation(viewer: Account, cursor: Cursor = Cursor()) -> TimelinePage:  # noqa: B008
@@ -225,17 +229,97 @@ def profile_timeline(
     return _page(viewer, rows, cursor)
 
 
+def profile_timeline_stamps(
+    viewer: Account | None,
+    account: Account,
+    *,
+    with_replies: bool = False,
+    only_media: bool = False,
+    with_reposts: bool = True,
+    tagged: str | None = None,
+    cursor: Cursor = Cursor(),  # noqa: B008
+) -> StampPage:
+    """profile_timeline's page (the same posts, the same cursors) as stamps, for pages drawn
+    from a cache of rendered posts: the profile's Posts tabs and the API's account statuses.
+
+    A profile is where a surge of visitors lands, so the page's ids come from a query built
+    and compiled once per shape (hearth.core.compiled): the newest posts, or those below
+    max_id. Other pages (min_id, since_id, tagged) build theirs each time."""
+    bounds = Bounds.parse(cursor.max_id, cursor.min_id, cursor.since_id, cursor.limit)
+    if tagged is None and bounds.lower is None:
+        ids = _profile_page_ids(
+            viewer,
+            account,
+            (with_replies, only_media, with_reposts),
+            bounds.upper if bounds.upper is not None else _LARGEST_ID,
+            bounds.size,
+        )
+        full = len(ids) == bounds.size
+        return StampPage(
+            items=posts.visible_stamps(viewer, ids),
+            next_max_id=ids[-1] if ids and full else None,
+            prev_min_id=ids[0] if ids else None,
+        )
+    rows = posts.account_posts(
+        viewer,
+        account,
+        with_replies=with_replies,
+        only_media=only_media,
+        with_reposts=with_reposts,
+        tagged=tagged,
+    )
+    return _stamp_page(viewer, rows, cursor)
+
+
+#: profile_timeline_stamps' compiled queries, one per (visitor or not, tab, page size).
+_PROFILE_IDS: dict[tuple[bool, tuple[bool, bool, bool], int], CompiledQuery] = {}
+
+
+def _profile_page_ids(
+    viewer: Account | None,
+    account: Account,
+    tab: tuple[bool, bool, bool],
+    upper: int,
+    size: int,
+) -> list[int]:
+    """The ids of account_posts' `size` newest posts below `upper`, newest first. Compiled
+    with stand-in accounts, as visible_stamps' query is: the rules use only their ids."""
+    with_replies, only_media, with_reposts = tab
+
+    def build(*values: int) -> QuerySet[Any, tuple[Any, ...]]:
+        *reader, account_id, below = values
+        rows = posts.account_posts(
+            Account(pk=reader[0]) if reader else None,
+            Account(pk=account_id),
+            with_replies=with_replies,
+            only_media=only_media,
+            with_reposts=with_reposts,
+        )
+        page: QuerySet[Any, tuple[Any, ...]] = (
+            rows.select_related(None).filter(pk__lt=below).order_by("-id").values_list("id")
+        )
+        return page[:size]
+
+    key = (viewer is None, tab, size)
+    query = _PROFILE_IDS.get(key) or _PROFILE_IDS.setdefault(key, CompiledQuery(build))
+    values = (account.pk, upper) if viewer is None else (viewer.pk, account.pk, upper)
+    return [row[0] for row in query.rows(*values)]
+
+
 def pinned(viewer: Account | None, account: Account) -> list[PostView]:
-    return hydrate_posts(viewer, list(posts.pinned_posts(viewer, account)))
+    """The posts `account` pinned that `viewer` may see, newest first: the pins' ids (most
+    profiles have none, and then that is all), then the visible posts, hydrated."""
+    ids = posts.pinned_post_ids(account)
+    return hydrate_posts(viewer, posts.posts_by_ids(viewer, ids)) if ids else []
 
 
-def pinned_timeline(
+def pinned_timeline_stamps(
     viewer: Account | None,
     account: Account,
     cursor: Cursor = Cursor(),  # noqa: B008
-) -> TimelinePage:
-    """`pinned` as a page (the API's `pinned=true`), so following its links ends."""
-    return _page(viewer, posts.pinned_posts(viewer, account), cursor)
+) -> StampPage:
+    """`pinned` as a page of stamps (the API's `pinned=true`), so following its links ends."""
+    return _stamp_page(viewer, posts.pinned_posts(viewer, account), cursor)
 
 
 def _page(viewer: Account | None, rows: QuerySet[Post], cursor: Cursor) -> TimelinePage:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
@@ -85,7 +86,7 @@ def home_cards(request: HttpRequest, viewer: Account, cursor: Cursor) -> CardPag
 
 def cards_page(request: HttpRequest, viewer: Account | None, stamps: StampPage) -> CardPage:
     """A page of stamps (hearth.timelines.selectors: the homes, the public and hashtag
-    timelines) as cards, for a member or a visitor who is not logged in (None)."""
+    timelines, profiles) as cards, for a member or a visitor who is not logged in (None)."""
     return CardPage(
         items=post_cards(request, viewer, stamps.items),
         next_max_id=stamps.next_max_id,
@@ -164,6 +165,9 @@ def _render(
 ) -> dict[int, tuple[str, ShownText]]:
     template = get_template("web/posts/_post.html")
     views = {view.post.pk: view for view in posts_to_render(stamp.pk for stamp in stamps)}
+    # "Replying to @x" (a profile's replies tab, a home): one query for the page, not one each.
+    replies = [v.shown.post for v in views.values() if v.shown.post.in_reply_to_account_id]
+    prefetch_related_objects(replies, "in_reply_to_account")
     rendered = {}
     for stamp in stamps:
         view = views.get(stamp.pk)

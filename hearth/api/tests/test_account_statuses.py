@@ -165,3 +165,87 @@ def test_query_count_does_not_grow(
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[1]):
         client.get(statuses_of(bruno_account), headers=ana)
+
+
+# --- From the cache of rendered posts, as the timelines are ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "exclude_replies=1", "exclude_reblogs=1", "only_media=1", "pinned=1", "tagged=garden"],
+)
+def test_statuses_are_those_of_the_status_endpoint(
+    client: Client,
+    user: User,
+    ana: dict[str, str],
+    bruno_account: Account,
+    profile: dict[str, Post],
+    check: Any,
+    query: str,
+) -> None:
+    # Given Bruno's posts of every kind, one of which Ana liked, another bookmarked
+    posts.favourite(actor=user.account, post=profile["plain"])
+    posts.bookmark(actor=user.account, post=profile["photo"])
+    for headers in ({}, ana, ana):  # anonymous, then Ana cold and warm
+        # When his statuses are read with a filter
+        response = client.get(statuses_of(bruno_account, query), headers=headers)
+        assert response.status_code == 200
+        check("Status[]", response.json())
+        assert response.json()
+        # Then each status is what GET /api/v1/statuses/:id answers that reader
+        for status in response.json():
+            single = client.get(f"/api/v1/statuses/{status['id']}", headers=headers).json()
+            assert status == single
+
+
+def test_edits_deletes_and_counters_show_at_once(
+    client: Client,
+    user: User,
+    ana: dict[str, str],
+    bruno_account: Account,
+    profile: dict[str, Post],
+) -> None:
+    def texts() -> dict[int, tuple[str, int]]:
+        statuses = client.get(statuses_of(bruno_account, "exclude_reblogs=1")).json()
+        return {int(s["id"]): (s["content"], s["favourites_count"]) for s in statuses}
+
+    before = texts()  # cached now
+    assert profile["plain"].pk in before
+    # When Bruno edits one post and deletes another, and Ana likes a third
+    posts.post_edit(
+        post=profile["plain"], editor=bruno_account, text="plain, edited", spoiler_text="",
+        sensitive=False,
+    )  # fmt: skip
+    posts.post_delete(post=profile["photo"], actor=bruno_account)
+    posts.favourite(actor=user.account, post=profile["thread"])
+    # Then the next read shows all three
+    after = texts()
+    assert after[profile["plain"].pk][0] == "<p>plain, edited</p>"
+    assert profile["photo"].pk not in after
+    assert after[profile["thread"].pk][1] == before[profile["thread"].pk][1] + 1
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_warm_reads_cost_the_same_however_long(
+    client: Client,
+    ana: dict[str, str],
+    bruno_account: Account,
+    django_assert_max_num_queries: Any,
+    signed_in: bool,
+) -> None:
+    headers = ana if signed_in else {}
+    counts = []
+    for more, total in ((5, 5), (15, 20)):
+        for n in range(more):
+            if n % 3 == 0:
+                posts.reblog(actor=bruno_account, post=make_post(make_account(), "original"))
+            else:
+                make_post(bruno_account, f"#tag{n} hi @ana")
+        client.get(statuses_of(bruno_account), headers=headers)  # every status cached
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(statuses_of(bruno_account), headers=headers).json()) == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    # Anonymous: the account, the page's ids, the stamps; a member adds the token and flags
+    with django_assert_max_num_queries(5 if signed_in else 3):
+        client.get(statuses_of(bruno_account), headers=headers)

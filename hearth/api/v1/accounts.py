@@ -11,15 +11,15 @@ from ninja import Router, Schema
 from hearth.accounts.selectors import account_get_visible, account_list_visible
 from hearth.api.auth import caller, me, token, token_optional, viewer
 from hearth.api.errors import ApiError
-from hearth.api.filtering import apply_filters
 from hearth.api.pagination import page_by_relation, set_link, timeline_cursor
 from hearth.api.parsing import Flag, parse_body, parse_query
 from hearth.api.schemas.account import AccountOut, account_out
 from hearth.api.schemas.common import context_for
 from hearth.api.schemas.list import ListOut, list_out
 from hearth.api.schemas.relationship import RelationshipOut, relationship_out, relationship_with
-from hearth.api.schemas.status import StatusOut, status_out
+from hearth.api.schemas.status import StatusOut
 from hearth.api.v1.lookups import access_account, parse_id
+from hearth.api.v1.timelines import statuses_from_stamps
 from hearth.core import ratelimit
 from hearth.graph import selectors as graph
 from hearth.graph import services as graph_services
@@ -119,16 +119,18 @@ class StatusesQuery(Schema):
 @router.get(
     "/{account_id}/statuses", response=list[StatusOut], auth=token_optional("read:statuses")
 )
-def statuses(request: HttpRequest, response: HttpResponse, account_id: str) -> list[StatusOut]:
-    """The account's posts as its profile shows them to the caller (direct posts never)."""
+def statuses(request: HttpRequest, response: HttpResponse, account_id: str) -> HttpResponse:
+    """The account's posts as its profile shows them to the caller (direct posts never), from
+    the cache of rendered posts as the timelines are, whichever filters are asked for."""
     query = parse_query(request, StatusesQuery)
     account = access_account(account_id)
     cursor = timeline_cursor(request)
+    reader = viewer(request)
     if query.pinned:
-        page = timelines.pinned_timeline(viewer(request), account, cursor)
+        page = timelines.pinned_timeline_stamps(reader, account, cursor)
     else:
-        page = timelines.profile_timeline(
-            viewer(request),
+        page = timelines.profile_timeline_stamps(
+            reader,
             account,
             with_replies=not query.exclude_replies,
             only_media=query.only_media,
@@ -136,9 +138,7 @@ def statuses(request: HttpRequest, response: HttpResponse, account_id: str) -> l
             tagged=query.tagged.strip() or None,
             cursor=cursor,
         )
-    set_link(response, request, page)
-    ctx = context_for(request)
-    return apply_filters(viewer(request), "account", [status_out(view, ctx) for view in page.items])
+    return statuses_from_stamps(request, reader, page, "account")
 
 
 # --- Actions -------------------------------------------------------------------------------

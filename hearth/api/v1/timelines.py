@@ -50,14 +50,15 @@ def home(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     with keyword filters gets them applied to the decoded statuses."""
     account = me(request)
     page = selectors.home_timeline_stamps(account, timeline_cursor(request))
-    return _from_stamps(request, account, page, "home")
+    return statuses_from_stamps(request, account, page, "home")
 
 
-def _from_stamps(
+def statuses_from_stamps(
     request: HttpRequest, viewer: Account | None, page: StampPage, filter_context: str
 ) -> HttpResponse:
     """A page of stamps as statuses from the cache of rendered posts, sent as they are; a
-    member with keyword filters gets them applied to the decoded statuses."""
+    member with keyword filters gets them applied to the decoded statuses. Also the
+    account statuses' (hearth.api.v1.accounts)."""
     texts = statuses_json(page.items, context_for(request))
     if active_filters(viewer, filter_context):
         statuses = apply_filters(viewer, filter_context, [json.loads(text) for text in texts])
@@ -79,7 +80,7 @@ def public(request: HttpRequest, response: HttpResponse) -> list[StatusOut] | Ht
     page = selectors.local_timeline_stamps(
         caller, timeline_cursor(request), only_media=query.only_media
     )
-    return _from_stamps(request, caller, page, "public")
+    return statuses_from_stamps(request, caller, page, "public")
 
 
 @router.get("/tag/{hashtag}", response=list[StatusOut], auth=token_optional("read:statuses"))
@@ -94,4 +95,4 @@ def tag(
     page = selectors.hashtag_timeline_stamps(
         caller, hashtag, timeline_cursor(request), only_media=query.only_media
     )
-    return _from_stamps(request, caller, page, "public")
+    return statuses_from_stamps(request, caller, page, "public")

@@ -1,5 +1,7 @@
 import pytest
 
+from hearth.accounts.models.user import Visibility
+from hearth.core.pagination import paginate
 from hearth.graph import services as graph
 from hearth.posts import selectors as post_selectors
 from hearth.posts import services as posts
@@ -82,8 +84,51 @@ def test_hashtag_bookmarks_and_favourites_pass_through(ana, bruno):
     posts.bookmark(actor=ana, post=other)
     posts.favourite(actor=ana, post=tagged)
     assert [s.pk for s in selectors.hashtag_timeline_stamps(ana, "bread").items] == [tagged.pk]
-    assert [v.post.pk for v in selectors.bookmarks_timeline(ana).items] == [other.pk]
-    assert [v.post.pk for v in selectors.favourites_timeline(ana).items] == [tagged.pk]
+    assert [s.pk for s in selectors.bookmarks_timeline_stamps(ana).items] == [other.pk]
+    assert [s.pk for s in selectors.favourites_timeline_stamps(ana).items] == [tagged.pk]
+
+
+@pytest.mark.parametrize("as_visitor", [True, False])
+def test_profile_stamps_page_as_the_profile_query_does(ana, bruno, carla, as_visitor):
+    # Given Bruno's posts, replies, reposts and a followers-only post Ana may see
+    graph.follow(actor=ana, target=bruno)
+    for n in range(7):
+        make_post(bruno, f"post {n}")
+        make_post(bruno, f"@carla reply {n}", in_reply_to=make_post(carla, "asks"))
+        posts.reblog(actor=bruno, post=make_post(carla, f"original {n}"))
+    make_post(bruno, "friends only", visibility=Visibility.PRIVATE)
+    viewer = None if as_visitor else ana
+    tabs = [
+        {"with_replies": False}, {"with_replies": True}, {"with_reposts": False},
+        {"only_media": True}, {"tagged": "none"},
+    ]  # fmt: skip
+    cursors = [
+        Cursor(), Cursor(limit="5"), Cursor(max_id="junk"), Cursor(min_id="1", limit="3"),
+        Cursor(since_id="1", limit="3"),
+    ]  # fmt: skip
+    for tab in tabs:
+        for cursor in cursors:
+            # When a page is read as stamps, and the pages after it
+            while True:
+                page = selectors.profile_timeline_stamps(viewer, bruno, cursor=cursor, **tab)
+                # Then it is the page the profile's query gives, cursors and all
+                rows = post_selectors.account_posts(viewer, bruno, **{"with_replies": False, **tab})
+                expected = paginate(
+                    rows, max_id=cursor.max_id, min_id=cursor.min_id, since_id=cursor.since_id,
+                    limit=cursor.limit,
+                )  # fmt: skip
+                assert [stamp.pk for stamp in page.items] == [post.pk for post in expected.items]
+                assert page.next_max_id == expected.next_max_id
+                assert page.prev_min_id == expected.prev_min_id
+                if page.next_max_id is None or cursor.min_id or cursor.since_id:
+                    break
+                cursor = Cursor(max_id=str(page.next_max_id), limit=cursor.limit)
+    # The newest posts and those below max_id come from queries compiled once, not rebuilt
+    assert all(
+        template is not None
+        for query in selectors._PROFILE_IDS.values()
+        for template in query._templates.values()
+    )
 
 
 # --- Who to follow ---------------------------------------------------------------------------

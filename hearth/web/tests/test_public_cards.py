@@ -90,3 +90,33 @@ def test_the_public_page_costs_the_same_queries_however_long(client, ana, length
     # Warm: the page's ids, the stamps; cold adds posts_to_render's four
     assert len(warm) <= 2, [q["sql"][:80] for q in warm]
     assert len(cold) == len(warm) + 4, [q["sql"][:80] for q in cold]
+
+
+@pytest.mark.parametrize("path", ["/bookmarks", "/favourites"])
+def test_bookmarks_and_likes_are_the_card_template_rendered_directly(client, user, ana, path):
+    # Given posts Ana bookmarked and liked: Bruno's, a repost of Carla's, her own
+    bruno, carla = make_account("bruno"), make_account("carla")
+    saved = [
+        make_post(bruno, "bruno's #words"),
+        posts.reblog(actor=bruno, post=make_post(carla, "carla's")),
+        make_post(ana, "my own", spoiler_text="cw"),
+    ]
+    for post in saved:
+        posts.bookmark(actor=ana, post=post)
+        posts.favourite(actor=ana, post=post)
+    make_post(bruno, "neither")
+    client.force_login(user)
+    first = client.get(path)
+    second = client.get(path)  # every card from the cache now
+    shown = Post.objects.filter(pk__in=[saved[0].pk, saved[1].reblog_of_id, saved[2].pk])
+    expected = [
+        render_to_string(
+            "web/posts/_post.html",
+            {"view": view, "viewer": ana, "next": path},
+            request=first.wsgi_request,
+        )
+        for view in hydrate(ana, shown.order_by("-id"))
+    ]
+    assert len(expected) == 3
+    assert articles(first.content.decode()) == articles("".join(expected))
+    assert articles(second.content.decode()) == articles("".join(expected))

@@ -49,14 +49,18 @@ def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
 
 @login_required
 def bookmarks(request: HttpRequest) -> HttpResponse:
-    page = selectors.bookmarks_timeline(member_account(request), _cursor(request))
-    return _list_page(request, page, {"kind": "bookmarks"})
+    """The member's bookmarks, from cached cards as the public timeline is."""
+    viewer = member_account(request)
+    stamps = selectors.bookmarks_timeline_stamps(viewer, _cursor(request))
+    return _list_page(request, cards_page(request, viewer, stamps), {"kind": "bookmarks"})
 
 
 @login_required
 def favourites(request: HttpRequest) -> HttpResponse:
-    page = selectors.favourites_timeline(member_account(request), _cursor(request))
-    return _list_page(request, page, {"kind": "favourites"})
+    """The posts the member liked, from cached cards as the public timeline is."""
+    viewer = member_account(request)
+    stamps = selectors.favourites_timeline_stamps(viewer, _cursor(request))
+    return _list_page(request, cards_page(request, viewer, stamps), {"kind": "favourites"})
 
 
 @login_required
@@ -71,15 +75,18 @@ def profile_posts(
     request: HttpRequest, account: Account, viewer: Account | None, tab: str
 ) -> dict[str, object]:
     """What a profile's posts area needs: the tab's page, and the pinned posts on the first
-    page of the Posts tab."""
+    page of the Posts tab. The Posts and Posts & replies tabs are drawn from cached cards as
+    the public timeline is (a profile is where a surge of visitors lands); the Media tab's
+    grid of photos, and the few pinned posts (labelled "Pinned"), are rendered directly."""
     cursor = _cursor(request)
-    page = selectors.profile_timeline(
-        viewer,
-        account,
-        with_replies=tab == "with_replies",
-        only_media=tab == "media",
-        cursor=cursor,
-    )
+    page: TimelinePage | CardPage
+    if tab == "media":
+        page = selectors.profile_timeline(viewer, account, only_media=True, cursor=cursor)
+    else:
+        stamps = selectors.profile_timeline_stamps(
+            viewer, account, with_replies=tab == "with_replies", cursor=cursor
+        )
+        page = cards_page(request, viewer, stamps)
     first_page = cursor.max_id is None
     pinned = selectors.pinned(viewer, account) if tab == "posts" and first_page else []
     return {
