@@ -16,13 +16,14 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import client, server
+from bench import client, cpu, server
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: Longest wait for the posting scenario's fan-out to finish, and for one fan-out probe.
@@ -164,7 +165,8 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
         chosen = args.scenarios
         reader = client.login(base, "bench_reader", PASSWORD)
         api_reader = client.bearer("bench_reader", issue_token(env, "bench_reader"))
-        run = _Runner(base, args.seconds, args.connections)
+        meter = cpu.CpuMeter(srv.worker_pids(), [worker.pid] if worker is not None else [])
+        run = _Runner(base, args.seconds, args.connections, meter)
         warmed = _warm_feeds(fanout)
         run.warm_up(reader, api_reader)
         rows = {"floor": run.get("/bench/floor", None)}
@@ -228,8 +230,21 @@ def _warm_feeds(fanout: Any) -> dict[str, Any]:
 
 
 class _Runner:
-    def __init__(self, base: str, seconds: int, connections: int) -> None:
+    def __init__(
+        self, base: str, seconds: int, connections: int, meter: cpu.CpuMeter | None = None
+    ) -> None:
         self.base, self.seconds, self.connections = base, seconds, connections
+        self.meter = meter
+
+    def _metered(
+        self, load: Callable[[], client.WrkResult]
+    ) -> tuple[client.WrkResult, dict[str, float]]:
+        """Run a wrk load, and the server's CPU milliseconds per request it cost, by part."""
+        before = self.meter.read() if self.meter else {}
+        result = load()
+        if self.meter is None:
+            return result, {}
+        return result, cpu.per_request(before, self.meter.read(), result.requests)
 
     def warm_up(self, reader: client.Session, api_reader: client.Session) -> None:
         for path, session in (("/bench/floor", None), (HOME_JSON, api_reader), ("/", reader)):
@@ -239,10 +254,18 @@ class _Runner:
         samples = [client.request(self.base, path, session) for _ in range(3)]
         if any(sample.status != 200 for sample in samples):
             raise RuntimeError(f"{path}: {[s.status for s in samples]} instead of 200")
-        result = client.wrk(
-            self.base + path, seconds=self.seconds, connections=self.connections, session=session
+        result, spent = self._metered(
+            lambda: client.wrk(
+                self.base + path,
+                seconds=self.seconds,
+                connections=self.connections,
+                session=session,
+            )
         )
-        return asdict(result) | {"queries": client.queries_per_request(samples)}
+        return asdict(result) | {
+            "queries": client.queries_per_request(samples),
+            "cpu_ms_per_request": spent,
+        }
 
     def posting(self, writer: client.Session, fanout: Any, load: PostLoad) -> dict[str, Any]:
         """`writer` posts as fast as the load goes (`load`: the web form or the API); then
@@ -263,13 +286,15 @@ class _Runner:
             )
         writer_id = fanout.account_id(writer.username)
         before = fanout.post_count(writer_id)
-        result = client.wrk(
-            self.base + load.path,
-            seconds=self.seconds,
-            connections=self.connections,
-            session=writer,
-            post=True,
-            body=load.body,
+        result, spent = self._metered(
+            lambda: client.wrk(
+                self.base + load.path,
+                seconds=self.seconds,
+                connections=self.connections,
+                session=writer,
+                post=True,
+                body=load.body,
+            )
         )
         load_ended = time.perf_counter()
         stored = fanout.post_count(writer_id) - before
@@ -291,6 +316,8 @@ class _Runner:
         inserts = stored * len(active)
         return asdict(result) | {
             "queries": client.queries_per_request(samples),
+            # The load's CPU only: the worker's fan-out after the load ended is not in it.
+            "cpu_ms_per_request": spent,
             "acknowledged": acknowledged,
             "stored": stored,
             "all_acknowledged_stored": stored >= acknowledged,
@@ -433,13 +460,21 @@ def _print(results: dict[str, Any]) -> None:
     out.write(f"{results['seconds']} s each, {results['server']}, jobs {results['jobs']}, ")
     out.write(f"store {results['feed_store']}\n")
     head = f"{'scenario':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
-    out.write(head + f"{'queries':>8} {'KB':>6} {'x floor':>8}\n")
+    out.write(head + f"{'queries':>8} {'KB':>6} {'x floor':>8} {'CPU ms':>7}\n")
     for name, row in results["scenarios"].items():
+        spent = row.get("cpu_ms_per_request") or {}
         out.write(
             f"{name:<16} {row['rps']:>9.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
             f"{row['errors']:>7} {row['queries']:>8} {row['bytes_per_request'] / 1024:>6.1f} "
-            f"{row['ratio_to_floor']:>8.3f}\n"
+            f"{row['ratio_to_floor']:>8.3f} {spent.get('server', float('nan')):>7.2f}\n"
         )
+    out.write(
+        "CPU ms: the server's CPU per request during the load (web, worker, PostgreSQL, Redis):\n"
+    )
+    for name, row in results["scenarios"].items():
+        if spent := row.get("cpu_ms_per_request"):
+            parts = ", ".join(f"{part} {ms}" for part, ms in spent.items() if part != "server")
+            out.write(f"  {name}: {parts}\n")
     for name in ("post_create", "post_create_api"):
         posting = results["scenarios"].get(name)
         if posting is None:
