@@ -153,18 +153,32 @@ local function trim(length, key)
     if length > cap + 1 then redis.call('LTRIM', key, 0, cap) end
 end
 
--- One id where it belongs, unless it is there or a full feed would cut it at once.
+-- One id where it belongs, unless it is there or a full feed would cut it at once. An id
+-- older than the newest is nearly always a post delivered a moment late (two workers, each
+-- with its own posts): it is looked for among the NEAR newest ids (one LRANGE), and only
+-- past them by binary search.
+local NEAR = 16
 local function insert(key, id)
-    local n = redis.call('LLEN', key) - 1
-    local at, there = cap + 1, false
-    if n < cap or newer(id, redis.call('LINDEX', key, -1)) then
-        at, there = locate(key, id, n)
+    local near = redis.call('LRANGE', key, 1, NEAR)
+    for _, other in ipairs(near) do
+        if other == id then return end
+        if newer(id, other) then
+            trim(redis.call('LINSERT', key, 'BEFORE', other, id), key)
+            return
+        end
     end
-    if at > cap or there then return end
-    if at > n then
+    local n = #near
+    if n == NEAR then n = redis.call('LLEN', key) - 1 end
+    if n >= cap and not newer(id, redis.call('LINDEX', key, -1)) then return end
+    local low, high = #near + 1, n + 1
+    while low < high do
+        local mid = math.floor((low + high) / 2)
+        if newer(redis.call('LINDEX', key, mid), id) then low = mid + 1 else high = mid end
+    end
+    if low > n then
         trim(redis.call('RPUSH', key, id), key)
-    else
-        trim(redis.call('LINSERT', key, 'BEFORE', redis.call('LINDEX', key, at), id), key)
+    elseif redis.call('LINDEX', key, low) ~= id then
+        trim(redis.call('LINSERT', key, 'BEFORE', redis.call('LINDEX', key, low), id), key)
     end
 end
 
