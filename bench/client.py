@@ -130,10 +130,14 @@ def wrk_command(
     session: Session | None,
     post: bool = False,
     body: PostBody = "form",
+    authorizations: Path | None = None,
 ) -> list[str]:
+    """`authorizations`: a file of Authorization headers, one a line, taken in turn by the
+    requests instead of the session's (many members posting through the API)."""
     cookie, csrf = (session.cookie, session.csrf) if session else ("", "")
     authorization = session.authorization if session else ""
     args = ["POST" if post else "GET", cookie, csrf, authorization, body]
+    args.append(str(authorizations) if authorizations is not None else "")
     return [
         ensure_wrk(), "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
         "-s", str(LUA), url, "--", *args,
@@ -165,9 +169,16 @@ def wrk(
     session: Session | None,
     post: bool = False,
     body: PostBody = "form",
+    authorizations: Path | None = None,
 ) -> WrkResult:
     command = wrk_command(
-        url, seconds=seconds, connections=connections, session=session, post=post, body=body
+        url,
+        seconds=seconds,
+        connections=connections,
+        session=session,
+        post=post,
+        body=body,
+        authorizations=authorizations,
     )
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
     return parse_wrk(done.stdout)

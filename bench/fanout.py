@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from bench.client import Session
@@ -125,6 +125,17 @@ def newest_post(author_id: int) -> int | None:
 
 def post_count(author_id: int) -> int:
     return Post.objects.filter(author_id=author_id).count()
+
+
+def posts_by(author_ids: list[int]) -> dict[int, int]:
+    """How many posts each of these accounts has (0 for none)."""
+    rows = Post.objects.filter(author_id__in=author_ids).values("author_id")
+    counted = dict(rows.annotate(n=Count("id")).values_list("author_id", "n"))
+    return {author_id: counted.get(author_id, 0) for author_id in author_ids}
+
+
+def account_ids(usernames: list[str]) -> dict[str, int]:
+    return dict(Account.objects.filter(username__in=usernames).values_list("username", "pk"))
 
 
 def job_seconds(post_id: int, since: float) -> float | None:

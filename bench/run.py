@@ -14,6 +14,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -33,7 +34,17 @@ WARM_FEEDS = 200
 PASSWORD = "bench-hearth-password"  # noqa: S105  (the generator's default, invented accounts)
 #: The home timeline as JSON: the real Mastodon API endpoint, with a bearer token.
 HOME_JSON = "/api/v1/timelines/home"
-SCENARIOS = ("floor", "home_json", "home_html", "post_create", "post_create_api", "fanout")
+SCENARIOS = (
+    "floor",
+    "home_json",
+    "home_html",
+    "post_create",
+    "post_create_api",
+    "post_create_many",
+    "fanout",
+)
+#: How many members post at once in post_create_many.
+MANY_WRITERS = 64
 #: Issues a token with one scope for a member in the server's database (printed on stdout).
 _ISSUE_SCRIPT = """
 from hearth.accounts.models import User
@@ -42,6 +53,20 @@ from hearth.api.oauth.tokens import access_token_issue
 app = app_create(name="bench", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=[{scope!r}])
 user = User.objects.get(username={username!r})
 print(access_token_issue(user=user, application=app.application, scope={scope!r}).raw)
+"""
+
+#: Write tokens for `count` ordinary members drawn at random (seeded): "username token" lines.
+_ISSUE_MANY_SCRIPT = """
+import random
+from hearth.accounts.models import User
+from hearth.api.oauth.services import app_create
+from hearth.api.oauth.tokens import access_token_issue
+app = app_create(name="bench", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=["write"])
+members = User.objects.filter(username__startswith="bench_0").order_by("username")
+names = list(members.values_list("username", flat=True))
+for name in random.Random(11).sample(names, min({count}, len(names))):
+    user = User.objects.get(username=name)
+    print(name, access_token_issue(user=user, application=app.application, scope="write").raw)
 """
 
 
@@ -180,6 +205,9 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
         if "post_create_api" in chosen:
             api_writer = client.bearer("bench_writer", issue_token(env, "bench_writer", "write"))
             rows["post_create_api"] = run.posting(api_writer, fanout, API_POSTS)
+        if "post_create_many" in chosen:
+            writers = issue_tokens(env, MANY_WRITERS)
+            rows["post_create_many"] = run.posting_many(writers, fanout)
         floor_rps = rows["floor"]["rps"]
         for row in rows.values():
             row["ratio_to_floor"] = round(row["rps"] / floor_rps, 3)
@@ -216,6 +244,16 @@ def issue_token(env: dict[str, str], username: str, scope: str = "read") -> str:
         env=env, cwd=server.ROOT, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return done.stdout.strip().splitlines()[-1]
+
+
+def issue_tokens(env: dict[str, str], count: int) -> dict[str, str]:
+    """Write tokens for `count` ordinary members, by username (one management shell)."""
+    done = subprocess.run(  # noqa: S603
+        [str(server.BIN / "hearth"), "shell", "-c", _ISSUE_MANY_SCRIPT.format(count=count)],
+        env=env, cwd=server.ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    pairs = (line.split() for line in done.stdout.splitlines())
+    return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
 
 
 def _warm_feeds(fanout: Any) -> dict[str, Any]:
@@ -325,6 +363,66 @@ class _Runner:
             "fanout_done_after_load_s": drained,
             "all_jobs_done_after_load_s": all_done,
             "newest_missing_from_sampled_feeds": f"{missing} of {len(followers)}",
+            "feed_inserts_per_s": (
+                round(inserts / (result.seconds + all_done)) if all_done is not None else None
+            ),
+        }
+
+    def posting_many(self, writers: dict[str, str], fanout: Any) -> dict[str, Any]:
+        """Many members post through the API at once (`writers`: username to write token),
+        each request as the next of them; then every acknowledged post must be stored, and
+        each writer's newest be in a sample of its active followers' feeds."""
+        first = client.bearer(*next(iter(writers.items())))
+        samples = [
+            client.request(
+                self.base,
+                API_POSTS.path,
+                first,
+                post=API_POSTS.sample.format(n=n),
+                content_type=API_POSTS.content_type,
+            )
+            for n in range(3)
+        ]
+        if any(sample.status != API_POSTS.ok_status for sample in samples):
+            raise RuntimeError(f"POST {API_POSTS.path}: {[s.status for s in samples]}")
+        ids = list(fanout.account_ids(list(writers)).values())
+        before = fanout.posts_by(ids)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as tokens:
+            tokens.write("".join(f"Bearer {token}\n" for token in writers.values()))
+            tokens.flush()
+            result, spent = self._metered(
+                lambda: client.wrk(
+                    self.base + API_POSTS.path,
+                    seconds=self.seconds,
+                    connections=self.connections,
+                    session=first,
+                    post=True,
+                    body="status",
+                    authorizations=Path(tokens.name),
+                )
+            )
+        load_ended = time.perf_counter()
+        made = {pk: count - before[pk] for pk, count in fanout.posts_by(ids).items()}
+        stored, acknowledged = sum(made.values()), result.requests - result.errors
+        all_done = fanout.wait_for_outbox(started=load_ended, timeout=DRAIN_TIMEOUT)
+        active = {pk: fanout.active_followers(pk) for pk in ids}
+        missing = watched = 0
+        for pk, followers in active.items():
+            newest, sampled = fanout.newest_post(pk), fanout.sample(followers, 5)
+            if newest is not None and sampled:
+                missing += fanout.missing_from(newest, sampled)
+                watched += len(sampled)
+        inserts = sum(made[pk] * (len(active[pk]) + 1) for pk in ids)
+        return asdict(result) | {
+            "queries": client.queries_per_request(samples),
+            "cpu_ms_per_request": spent,
+            "acknowledged": acknowledged,
+            "stored": stored,
+            "all_acknowledged_stored": stored >= acknowledged,
+            "writers": len(ids),
+            "writers_active_followers": sorted(len(followers) for followers in active.values()),
+            "all_jobs_done_after_load_s": all_done,
+            "newest_missing_from_sampled_feeds": f"{missing} of {watched}",
             "feed_inserts_per_s": (
                 round(inserts / (result.seconds + all_done)) if all_done is not None else None
             ),
@@ -491,6 +589,16 @@ def _print(results: dict[str, Any]) -> None:
             f"{posting['all_jobs_done_after_load_s']} s after it "
             f"(~{posting['feed_inserts_per_s']} feed inserts/s); newest missing from "
             f"{posting['newest_missing_from_sampled_feeds']} sampled feeds\n"
+        )
+    if many := results["scenarios"].get("post_create_many"):
+        followers = many["writers_active_followers"]
+        out.write(
+            f"post_create_many: {many['writers']} members posting (active followers: median "
+            f"{statistics.median(followers)}, max {max(followers)}): {many['acknowledged']} "
+            f"acknowledged, {many['stored']} stored; every job done "
+            f"{many['all_jobs_done_after_load_s']} s after the load "
+            f"(~{many['feed_inserts_per_s']} feed inserts/s); each writer's newest missing from "
+            f"{many['newest_missing_from_sampled_feeds']} sampled feeds\n"
         )
     fan = results.get("fanout")
     if fan is not None:

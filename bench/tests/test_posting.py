@@ -7,12 +7,16 @@ import re
 
 import pytest
 from django.test import RequestFactory
+from oauth2_provider.models import AccessToken
 
-from bench import run
+from bench import client, run
 from bench.client import LUA, parse_wrk
 from config import settings_bench
+from hearth.api.oauth.services import app_create
+from hearth.api.oauth.tokens import access_token_issue
 from hearth.core import ratelimit
 from hearth.posts.models import Post
+from hearth.testing.fixtures import make_user
 
 
 @pytest.mark.django_db
@@ -108,3 +112,57 @@ def test_a_read_token_cannot_post(client, user, capsys):
     )
     assert answer.status_code == 403
     assert not Post.objects.exists()
+
+
+# --- Many members posting (post_create_many) --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_many_writers_script_issues_a_write_token_to_each_member_drawn(capsys):
+    # Given three ordinary members (bench-data names) and one the draw must skip
+    for name in ("bench_000001", "bench_000002", "bench_000003", "bench_reader"):
+        make_user(name)
+    # When the runner's script asks for two
+    exec(run._ISSUE_MANY_SCRIPT.format(count=2))  # noqa: S102
+    lines = [line.split() for line in capsys.readouterr().out.strip().splitlines()]
+    # Then two different ordinary members each get a write token
+    names = {name for name, _ in lines}
+    assert len(names) == 2
+    assert names <= {"bench_000001", "bench_000002", "bench_000003"}
+    written = AccessToken.objects.filter(scope="write")
+    assert set(written.values_list("user__username", flat=True)) == names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrk_posts_as_each_member_of_the_file_in_turn(live_server, settings, tmp_path):
+    # Given two members with write tokens, in a file as the runner writes it
+    settings.HEARTH_RATE_LIMITS = settings_bench.HEARTH_RATE_LIMITS
+    members = [make_user(f"bench_00000{n}") for n in (1, 2)]
+    application = app_create(
+        name="bench", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=["write"]
+    ).application
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text(
+        "".join(
+            "Bearer "
+            + access_token_issue(user=member, application=application, scope="write").raw
+            + "\n"
+            for member in members
+        )
+    )
+    # When wrk posts through the API for a second with the file
+    first = client.bearer(members[0].username, "not-used")
+    result = client.wrk(
+        live_server.url + run.API_POSTS.path,
+        seconds=1,
+        connections=2,
+        session=first,
+        post=True,
+        body="status",
+        authorizations=tokens,
+    )
+    # Then every request was acknowledged, and both members posted
+    assert result.requests > 2
+    assert result.errors == 0
+    authors = set(Post.objects.values_list("author__username", flat=True))
+    assert authors == {"bench_000001", "bench_000002"}

@@ -1,7 +1,8 @@
 -- One wrk script for every scenario. Arguments (after `--`): method, cookie header, CSRF token,
 -- Authorization header (the API's bearer token; empty for the web), and for POST what to send:
 -- `form` (the default: the web's compose form) or `status` (the API's POST /api/v1/statuses as
--- JSON, with the bearer token and no CSRF header).
+-- JSON, with the bearer token and no CSRF header); then, optionally, a file of Authorization
+-- headers, one a line: each request then goes as the next of them (many members posting).
 -- GET requests repeat the same request; POST sends a post with a unique text and counts the
 -- answers that are 429 (Hearth's rate limits), which wrk's status errors lump in with every
 -- other status of 400 or more.
@@ -20,6 +21,12 @@ function init(args)
   if args[2] and args[2] ~= "" then wrk.headers["Cookie"] = args[2] end
   if args[4] and args[4] ~= "" then wrk.headers["Authorization"] = args[4] end
   body_kind = args[5] or "form"
+  authorizations = {}
+  if args[6] and args[6] ~= "" then
+    for line in io.lines(args[6]) do
+      if line ~= "" then table.insert(authorizations, line) end
+    end
+  end
   if method == "POST" and body_kind == "status" then
     wrk.headers["Content-Type"] = "application/json"
   elseif method == "POST" then
@@ -43,7 +50,14 @@ local STATUS_BODY = '{"status": "Bench API post %d-%d-%d about #benchmarks", "vi
 function request()
   if method == "POST" and body_kind == "status" then
     counter = counter + 1
-    return wrk.format("POST", nil, nil, string.format(STATUS_BODY, id, counter, os.time()))
+    local body = string.format(STATUS_BODY, id, counter, os.time())
+    if #authorizations > 0 then
+      local headers = {}
+      for name, value in pairs(wrk.headers) do headers[name] = value end
+      headers["Authorization"] = authorizations[(counter * 2 + id) % #authorizations + 1]
+      return wrk.format("POST", nil, headers, body)
+    end
+    return wrk.format("POST", nil, nil, body)
   end
   if method == "POST" then
     counter = counter + 1
