@@ -34,6 +34,9 @@ from hearth.posts.screening import ALLOW, Draft, Verdict
 _LINK = re.compile(r"\bhttps?://[^\s<>]+", re.IGNORECASE)
 NEW_ACCOUNT_AGE = timedelta(days=1)
 REPEAT_WINDOW = timedelta(hours=1)
+#: ...among at most this many of the author's newest posts in it: an account posting
+#: thousands an hour (a spam run) must not make each of its posts' checks read them all.
+REPEAT_LOOKBACK = 200
 ID_CLOCK_SLACK = timedelta(minutes=1)
 
 
@@ -134,15 +137,20 @@ _REPEATS: dict[int, CompiledQuery] = {}
 
 
 def _repeats_query(enough: int) -> Callable[..., QuerySet[Any, tuple[Any, ...]]]:
-    """The author's earlier posts with this text: `enough` ids at most."""
+    """The author's earlier posts with this text: `enough` ids at most, among their
+    REPEAT_LOOKBACK newest (a bounded range scan of the author's index, whatever their rate)."""
 
     def same(
         author_id: int, low_id: int, text: str, since: datetime, edited_id: int
     ) -> QuerySet[Any, tuple[Any, ...]]:
+        newest = (
+            Post.objects.filter(author_id=author_id, pk__gte=low_id)
+            .order_by("-id")
+            .values("pk")[:REPEAT_LOOKBACK]
+        )
         rows: QuerySet[Any, tuple[Any, ...]] = (
             Post.objects.filter(
-                author_id=author_id,
-                pk__gte=low_id,
+                pk__in=newest,
                 reblog_of__isnull=True,
                 text=text,
                 created_at__gte=since,

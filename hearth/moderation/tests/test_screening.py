@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hearth.accounts.models import Account, User
 from hearth.graph import services as graph
+from hearth.moderation import screening
 from hearth.moderation.actions import action_take
 from hearth.moderation.models import ActionKind, BlockedPhrase, ModerationAction, PhraseAction
 from hearth.moderation.roles import moderator_grant
@@ -203,6 +204,23 @@ def test_the_third_identical_post_in_an_hour_is_held(user, spam_check):
     published = make_post(ana, "Something else")
     assert published.review_state == ""
     assert published.review_reason == ""
+
+
+def test_repeats_are_looked_for_among_the_newest_posts_only(user, spam_check, monkeypatch):
+    # Given the check looks back three posts (200 in production), recompiled for the test
+    monkeypatch.setattr(screening, "REPEAT_LOOKBACK", 3)
+    monkeypatch.setattr(screening, "_REPEATS", {})
+    joined_long_ago(user)
+    ana = user.account
+    make_post(ana, "Follow me back")
+    make_post(ana, "Follow me back")
+    # When three other posts come between, the two are out of its sight: not held
+    for n in range(3):
+        make_post(ana, f"Other news {n}")
+    assert make_post(ana, "Follow me back").review_state == ""
+    # And one in sight is not enough, but two among the three newest are
+    assert make_post(ana, "Follow me back").review_state == ""
+    assert make_post(ana, "Follow me back").review_state == "held"
 
 
 def test_an_edit_does_not_count_the_post_it_edits_as_a_repeat(user, spam_check):
