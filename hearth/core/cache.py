@@ -7,12 +7,19 @@ borrows one from its pool for each command), so one client per pool can serve ev
 this keeps that one. config.settings names RedisCache as the cache backend with REDIS_URL.
 
 `forget(keys)` is how a service drops cached values its write makes stale.
+
+`Renderings` keeps a process's own copy of values that never change under their key (a
+rendered post keyed by its version and counters): served from memory, they cost no round trip
+to Redis and no unpickling. Only for such values: nothing ever invalidates a copy.
 """
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.cache import cache
+from django.core.cache.backends import locmem
 from django.core.cache.backends import redis as django_redis
 from django.db import transaction
 
@@ -44,3 +51,77 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def clear(self) -> None:
+        super().clear()
+        renderings_clear()
+
+
+class LocMemCache(locmem.LocMemCache):
+    """Django's in-process cache (the embedded default), whose clear() also drops this
+    process's Renderings copies, as RedisCache's does."""
+
+    def clear(self) -> None:
+        super().clear()
+        renderings_clear()
+
+
+class Renderings:
+    """Values that never change under their key, read through a bounded copy in this process
+    (least recently used out first, past `max_bytes` as `size` measures them), then the
+    shared cache. Thread-safe: the web server's threads share one."""
+
+    def __init__(self, max_bytes: int, size: Callable[[Any], int]) -> None:
+        self.max_bytes = max_bytes
+        self._size = size
+        self._items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        _RENDERINGS.append(self)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The values found, here or in the shared cache (those are kept here from now on)."""
+        wanted = list(keys)
+        found: dict[str, Any] = {}
+        with self._lock:
+            for key in wanted:
+                entry = self._items.get(key)
+                if entry is not None:
+                    self._items.move_to_end(key)
+                    found[key] = entry[0]
+        missing = [key for key in wanted if key not in found]
+        if missing:
+            shared = cache.get_many(missing)
+            self._keep(shared)
+            found |= shared
+        return found
+
+    def set_many(self, values: Mapping[str, Any], timeout: int) -> None:
+        cache.set_many(dict(values), timeout)
+        self._keep(values)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def _keep(self, values: Mapping[str, Any]) -> None:
+        with self._lock:
+            for key, value in values.items():
+                if key in self._items:
+                    continue
+                size = self._size(value)
+                self._items[key] = (value, size)
+                self._bytes += size
+            while self._bytes > self.max_bytes and self._items:
+                _, (_, size) = self._items.popitem(last=False)
+                self._bytes -= size
+
+
+#: Every Renderings of the process: clearing the cache (cache.clear()) clears them too.
+_RENDERINGS: list[Renderings] = []
+
+
+def renderings_clear() -> None:
+    for copies in _RENDERINGS:
+        copies.clear()

@@ -5,7 +5,7 @@ every other suite using that Redis database at the same moment (another checkout
 colleague's tests), and their tests would then fail for no fault of their own. Each run has
 its own KEY_PREFIX (config/settings_test.py), so clearing by prefix is enough."""
 
-from hearth.core.cache import RedisCache
+from hearth.core.cache import RedisCache, renderings_clear
 
 #: Keys deleted per round trip while clearing.
 BATCH = 500
@@ -23,3 +23,4 @@ class RunScopedRedisCache(RedisCache):
                 batch.clear()
         if batch:
             client.delete(*batch)
+        renderings_clear()

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -33,6 +32,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hearth.accounts.models import Account
+from hearth.core.cache import Renderings
 from hearth.posts.selectors import PostStamp, PostView, posts_to_render
 from hearth.timelines.selectors import Cursor, StampPage, home_timeline_stamps
 from hearth.web.templatetags.hearth_tags import CARD_FOR_CACHE, CSRF_MARK, TIME_MARK, reltime
@@ -40,6 +40,11 @@ from hearth.web.templatetags.hearth_tags import CARD_FOR_CACHE, CSRF_MARK, TIME_
 #: How long a rendered card is kept. Keys change with what they show, so this only bounds
 #: how long an entry nobody asks for any more takes up room.
 CARD_SECONDS = 15 * 60
+#: Cards never change under their key: each process keeps the ones it used last (this many
+#: bytes of HTML), read without a round trip to the cache (hearth.core.cache.Renderings).
+RENDERED_CARDS = Renderings(
+    8 * 1024 * 1024, lambda entry: len(entry[0]) + len(entry[1].text) + len(entry[1].spoiler_text)
+)
 #: Bump to drop every cached card when _post.html changes in a way the key doesn't see.
 CARD_FORMAT = 2
 
@@ -102,11 +107,11 @@ def post_cards(
     render each. A post deleted between the stamps and the rendering is left out."""
     frame = _frame(request)
     keys = {stamp.pk: _key(stamp, viewer, frame) for stamp in stamps}
-    found: dict[str, tuple[str, ShownText]] = cache.get_many(list(keys.values()))
+    found: dict[str, tuple[str, ShownText]] = RENDERED_CARDS.get_many(keys.values())
     missing = [stamp for stamp in stamps if keys[stamp.pk] not in found]
     if missing:
         fresh = _render(request, viewer, missing)
-        cache.set_many({keys[pk]: entry for pk, entry in fresh.items()}, CARD_SECONDS)
+        RENDERED_CARDS.set_many({keys[pk]: entry for pk, entry in fresh.items()}, CARD_SECONDS)
         found.update({keys[pk]: entry for pk, entry in fresh.items()})
 
     now = timezone.now()

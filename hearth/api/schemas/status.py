@@ -15,12 +15,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.cache import cache
 from ninja import Schema
 
 from hearth.api.schemas.account import AccountOut, account_out
 from hearth.api.schemas.common import Context, rfc3339, rfc3339_or_none
 from hearth.api.schemas.media import MediaAttachmentOut, media_attachment_out
+from hearth.core.cache import Renderings
 from hearth.posts.selectors import PostStamp, PostView, posts_to_render
 
 
@@ -134,6 +134,9 @@ def status_out(view: PostView, ctx: Context, *, with_source: bool = False) -> St
 #: author's profile, its photos), so this only bounds what nothing versions: a mentioned
 #: account hidden since (suspended, deleted) still listed in `mentions`.
 STATUS_CACHE_SECONDS = 15 * 60
+#: Statuses never change under their key: each process keeps the ones it used last (this many
+#: bytes of JSON), read without a round trip to the cache (hearth.core.cache.Renderings).
+RENDERED_STATUSES = Renderings(8 * 1024 * 1024, lambda entry: len(entry[0]) + len(entry[1]))
 _CACHE_PREFIX = "api:status:2"
 #: What a cached rendering leaves out: read fresh from the stamps on every page.
 _PER_READ = (
@@ -201,14 +204,14 @@ def statuses_json(stamps: Sequence[PostStamp], ctx: Context) -> list[str]:
     come from the stamps, read fresh, so a cached rendering never needs invalidating."""
     wanted = {s.pk: s for stamp in stamps for s in (stamp, stamp.reblog) if s is not None}
     keys = {pk: _cache_key(stamp, ctx) for pk, stamp in wanted.items()}
-    cached: dict[str, Any] = cache.get_many(list(keys.values()))
+    cached: dict[str, Any] = RENDERED_STATUSES.get_many(keys.values())
     found: dict[str, Rendered] = {
         key: value for key, value in cached.items() if isinstance(value, tuple) and len(value) == 2
     }
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
         fresh = {keys[view.post.pk]: _rendered(view, ctx) for view in posts_to_render(missing)}
-        cache.set_many(fresh, STATUS_CACHE_SECONDS)
+        RENDERED_STATUSES.set_many(fresh, STATUS_CACHE_SECONDS)
         found.update(fresh)
 
     out: list[str] = []

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from hearth.core.cache import RedisCache
+from hearth.core.cache import RedisCache, Renderings
 
 #: Where these tests go when REDIS_URL is unset (database 15 is left to tests).
 TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -57,3 +57,43 @@ def test_the_shared_client_serves_every_thread(cache: RedisCache) -> None:
     assert cache.get_many(["key0", "key7", "absent"]) == {"key0": {"n": 0}, "key7": {"n": 7}}
     assert cache.delete("key0") is True
     assert cache.get("key0", "gone") == "gone"
+
+
+# --- Renderings: a process's copy of values that never change under their key ------------------
+
+
+def test_renderings_are_read_from_the_process_copy_then_the_shared_cache() -> None:
+    from django.core.cache import cache as shared
+
+    copies = Renderings(1000, len)
+    # A value only the shared cache has is found, and kept here from then on
+    shared.set("renderings-test:a", "alpha")
+    assert copies.get_many(["renderings-test:a", "renderings-test:b"]) == {
+        "renderings-test:a": "alpha"
+    }
+    shared.delete("renderings-test:a")
+    assert copies.get_many(["renderings-test:a"]) == {"renderings-test:a": "alpha"}
+    # A value set goes to both
+    copies.set_many({"renderings-test:b": "beta"}, 60)
+    assert shared.get("renderings-test:b") == "beta"
+    shared.delete("renderings-test:b")
+    assert copies.get_many(["renderings-test:b"]) == {"renderings-test:b": "beta"}
+    # And clearing the cache clears the copies too
+    shared.clear()
+    assert copies.get_many(["renderings-test:a", "renderings-test:b"]) == {}
+
+
+def test_renderings_keep_the_most_recently_used_within_their_size() -> None:
+    from django.core.cache import cache as shared
+
+    copies = Renderings(10, len)
+    copies.set_many({"renderings-test:1": "aaaa", "renderings-test:2": "bbbb"}, 60)
+    copies.get_many(["renderings-test:1"])  # used: the 2 is now the least recently used
+    copies.set_many({"renderings-test:3": "cccc"}, 60)  # 12 bytes: one must go
+    shared.delete_many(["renderings-test:1", "renderings-test:2", "renderings-test:3"])
+    assert set(
+        copies.get_many(["renderings-test:1", "renderings-test:2", "renderings-test:3"])
+    ) == {
+        "renderings-test:1",
+        "renderings-test:3",
+    }
