@@ -146,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.reuse_data:
         results["generate"] = _prepare(env, args.pg, args.database, args.redis, args.profile)
     server.hearth(env, "collectstatic", "--noinput", "--verbosity", "0")
+    results["vacuum_seconds"] = server.vacuum(database_url)
     results |= _scenarios(env, args)
     if not args.skip_sqlite:
         results["embedded"] = _embedded(args)
