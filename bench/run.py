@@ -306,9 +306,9 @@ class _Runner:
             "cpu_ms_per_request": spent,
         }
 
-    def posting(self, writer: client.Session, fanout: Any, load: PostLoad) -> dict[str, Any]:
-        """`writer` posts as fast as the load goes (`load`: the web form or the API); then
-        every acknowledged post must be stored, and the newest reach the sampled feeds."""
+    def _sample_posts(self, writer: client.Session, load: PostLoad) -> list[client.Sample]:
+        """Three posts sent directly (their X-Queries are the scenario's queries column);
+        raises unless each is acknowledged."""
         samples = [
             client.request(
                 self.base,
@@ -323,6 +323,12 @@ class _Runner:
             raise RuntimeError(
                 f"POST {load.path}: {[s.status for s in samples]} instead of {load.ok_status}"
             )
+        return samples
+
+    def posting(self, writer: client.Session, fanout: Any, load: PostLoad) -> dict[str, Any]:
+        """`writer` posts as fast as the load goes (`load`: the web form or the API); then
+        every acknowledged post must be stored, and the newest reach the sampled feeds."""
+        samples = self._sample_posts(writer, load)
         writer_id = fanout.account_id(writer.username)
         before = fanout.post_count(writer_id)
         result, spent = self._metered(
@@ -374,18 +380,7 @@ class _Runner:
         each request as the next of them; then every acknowledged post must be stored, and
         each writer's newest be in a sample of its active followers' feeds."""
         first = client.bearer(*next(iter(writers.items())))
-        samples = [
-            client.request(
-                self.base,
-                API_POSTS.path,
-                first,
-                post=API_POSTS.sample.format(n=n),
-                content_type=API_POSTS.content_type,
-            )
-            for n in range(3)
-        ]
-        if any(sample.status != API_POSTS.ok_status for sample in samples):
-            raise RuntimeError(f"POST {API_POSTS.path}: {[s.status for s in samples]}")
+        samples = self._sample_posts(first, API_POSTS)
         ids = list(fanout.account_ids(list(writers)).values())
         before = fanout.posts_by(ids)
         with tempfile.NamedTemporaryFile("w", suffix=".txt") as tokens:
