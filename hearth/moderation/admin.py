@@ -236,10 +236,21 @@ class BlockedPhraseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # stubs' 
     search_fields = ("phrase",)
 
     # Every change goes to the audit log, as from the moderators' page (/moderation/phrases):
-    # a change in place is logged as blocking the phrase with its new settings.
+    # a change in place with the settings before and after; saving it unchanged logs nothing.
     def save_model(self, request: HttpRequest, obj: BlockedPhrase, form: Any, change: bool) -> None:
+        before = BlockedPhrase.objects.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
-        blocked_phrase_audit(kind=ActionKind.PHRASE_BLOCK, actor=_staff(request), phrase=obj)
+        actor = _staff(request)
+        if before is None:
+            blocked_phrase_audit(kind=ActionKind.PHRASE_BLOCK, actor=actor, phrase=obj)
+        elif (before.phrase, before.whole_word, before.action) != (
+            obj.phrase,
+            obj.whole_word,
+            obj.action,
+        ):
+            blocked_phrase_audit(
+                kind=ActionKind.PHRASE_CHANGE, actor=actor, phrase=obj, before=before
+            )
 
     def delete_model(self, request: HttpRequest, obj: BlockedPhrase) -> None:
         blocked_phrase_audit(kind=ActionKind.PHRASE_UNBLOCK, actor=_staff(request), phrase=obj)

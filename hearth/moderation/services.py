@@ -81,14 +81,20 @@ def _describe(phrase: BlockedPhrase) -> str:
     return f"“{phrase.phrase}” ({where}; {PhraseAction(phrase.action).label.lower()})"
 
 
-def blocked_phrase_audit(*, kind: ActionKind, actor: User, phrase: BlockedPhrase) -> None:
+def blocked_phrase_audit(
+    *, kind: ActionKind, actor: User, phrase: BlockedPhrase, before: BlockedPhrase | None = None
+) -> None:
     """Write a change to the blocked phrases to the audit log (this page's and the Django
-    admin's: hearth.moderation.admin)."""
+    admin's: hearth.moderation.admin); for a change, the phrase and its settings before and after
+    (`before` is the row as it was)."""
+    reason = _describe(phrase)
+    if kind == ActionKind.PHRASE_CHANGE and before is not None:
+        reason = f"{_describe(before)} → {reason}"
     ModerationAction.objects.create(
         kind=kind,
         moderator_id=actor.pk,
         moderator_username=actor.username,
-        reason=_describe(phrase),
+        reason=reason,
     )
 
 
@@ -97,6 +103,27 @@ def _forget_phrases() -> None:
     drop it inside the transaction, and a post screened before the commit may cache the old set."""
     cache.delete(PHRASES_KEY)
     transaction.on_commit(lambda: cache.delete(PHRASES_KEY))
+
+
+def _check_phrase(*, phrase: str, action: str, blocked: BlockedPhrase | None = None) -> str:
+    """The phrase as stored (_clean_phrase), or ValidationError keyed by "phrase" (empty, too
+    long, or already listed in any letter case, other than `blocked` itself) or "action"."""
+    phrase = _clean_phrase(phrase)
+    if not phrase:
+        raise ValidationError({"phrase": "Enter a word or phrase."})
+    if len(phrase) > MAX_PHRASE_LENGTH:
+        raise ValidationError(
+            {"phrase": f"Keep it under {MAX_PHRASE_LENGTH} characters (it has {len(phrase)})."}
+        )
+    if action not in PhraseAction.values:
+        raise ValidationError({"action": "Choose what to do with a post that uses it."})
+    same = BlockedPhrase.objects.filter(phrase__iexact=phrase)
+    if blocked is not None:
+        same = same.exclude(pk=blocked.pk)
+    existing = same.first()
+    if existing is not None:
+        raise ValidationError({"phrase": f"“{existing.phrase}” is already blocked."})
+    return phrase
 
 
 @transaction.atomic
@@ -112,22 +139,34 @@ def blocked_phrase_add(
     """
     if not is_moderator(actor):
         raise PermissionDenied
-    phrase = _clean_phrase(phrase)
-    if not phrase:
-        raise ValidationError({"phrase": "Enter a word or phrase."})
-    if len(phrase) > MAX_PHRASE_LENGTH:
-        raise ValidationError(
-            {"phrase": f"Keep it under {MAX_PHRASE_LENGTH} characters (it has {len(phrase)})."}
-        )
-    if action not in PhraseAction.values:
-        raise ValidationError({"action": "Choose what to do with a post that uses it."})
-    existing = BlockedPhrase.objects.filter(phrase__iexact=phrase).first()
-    if existing is not None:
-        raise ValidationError({"phrase": f"“{existing.phrase}” is already blocked."})
+    phrase = _check_phrase(phrase=phrase, action=action)
     blocked = BlockedPhrase.objects.create(phrase=phrase, whole_word=whole_word, action=action)
     blocked_phrase_audit(kind=ActionKind.PHRASE_BLOCK, actor=actor, phrase=blocked)
     _forget_phrases()
     return blocked
+
+
+@transaction.atomic
+def blocked_phrase_update(
+    *, actor: User, phrase: BlockedPhrase, text: str, action: str
+) -> BlockedPhrase:
+    """Change a blocked phrase's words or what happens to a post using it (refuse or hold), from
+    the next post on, and write it to the audit log; saving it unchanged writes nothing. Posts
+    already held stay held. Raises as blocked_phrase_add (its own text, in another letter case,
+    is not a duplicate)."""
+    if not is_moderator(actor):
+        raise PermissionDenied
+    text = _check_phrase(phrase=text, action=action, blocked=phrase)
+    if (text, action) == (phrase.phrase, phrase.action):
+        return phrase
+    before = BlockedPhrase(
+        pk=phrase.pk, phrase=phrase.phrase, whole_word=phrase.whole_word, action=phrase.action
+    )
+    phrase.phrase, phrase.action = text, action
+    phrase.save(update_fields=["phrase", "action"])
+    blocked_phrase_audit(kind=ActionKind.PHRASE_CHANGE, actor=actor, phrase=phrase, before=before)
+    _forget_phrases()
+    return phrase
 
 
 @transaction.atomic

@@ -86,6 +86,9 @@ urlpatterns = [
     path("moderation/log", moderation.audit_log, name="moderation_log"),
     path("moderation/phrases", moderation.phrases_page, name="moderation_phrases"),
     path(
+        "moderation/phrases/<int:phrase_id>", moderation.phrase_edit, name="moderation_phrase_edit"
+    ),
+    path(
         "moderation/phrases/<int:phrase_id>/delete",
         moderation.phrase_delete,
         name="moderation_phrase_delete",

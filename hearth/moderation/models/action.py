@@ -25,6 +25,7 @@ class ActionKind(models.TextChoices):
     LEGAL_EXPORT = "legal_export", "Exported data for a lawful request"
     PHRASE_BLOCK = "phrase_block", "Blocked a word or phrase"
     PHRASE_UNBLOCK = "phrase_unblock", "Unblocked a word or phrase"
+    PHRASE_CHANGE = "phrase_change", "Changed a blocked word or phrase"
     RULE_ADD = "rule_add", "Added a server rule"
     RULE_CHANGE = "rule_change", "Changed a server rule"
     RULE_MOVE = "rule_move", "Moved a server rule"

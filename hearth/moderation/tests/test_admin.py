@@ -120,7 +120,8 @@ def test_members_who_are_not_staff_cannot_edit(client_with_user):
 def test_blocked_phrases_changed_in_the_admin_are_in_the_audit_log(admin_client, admin_user):
     from hearth.moderation.models import ActionKind, BlockedPhrase, ModerationAction
 
-    # When an admin adds a phrase in the Django admin, changes it, then deletes it
+    # When an admin adds a phrase in the Django admin, changes it (then saves it unchanged),
+    # then deletes it
     add = admin_client.get("/admin/moderation/blockedphrase/add/")
     fields = hidden_inputs(add.content.decode())
     added = admin_client.post(
@@ -135,6 +136,10 @@ def test_blocked_phrases_changed_in_the_admin_are_in_the_audit_log(admin_client,
         change_url, {**fields, "phrase": "cheap watches", "whole_word": "on", "action": "reject"}
     )
     assert changed.status_code == 302
+    # Saved again unchanged: nothing to log.
+    admin_client.post(
+        change_url, {**fields, "phrase": "cheap watches", "whole_word": "on", "action": "reject"}
+    )
     delete_url = f"/admin/moderation/blockedphrase/{phrase.pk}/delete/"
     fields = hidden_inputs(admin_client.get(delete_url).content.decode())
     assert admin_client.post(delete_url, {**fields, "post": "yes"}).status_code == 302
@@ -148,7 +153,12 @@ def test_blocked_phrases_changed_in_the_admin_are_in_the_audit_log(admin_client,
             admin_user.pk,
             "“cheap watches” (whole word; hold it for review)",
         ),
-        (ActionKind.PHRASE_BLOCK, admin_user.pk, "“cheap watches” (whole word; refuse the post)"),
+        (
+            ActionKind.PHRASE_CHANGE,
+            admin_user.pk,
+            "“cheap watches” (whole word; hold it for review)"
+            " → “cheap watches” (whole word; refuse the post)",
+        ),
         (ActionKind.PHRASE_UNBLOCK, admin_user.pk, "“cheap watches” (whole word; refuse the post)"),
     ]
     assert not BlockedPhrase.objects.exists()

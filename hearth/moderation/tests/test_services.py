@@ -13,12 +13,13 @@ from hearth.moderation.models import (
     ServerRule,
 )
 from hearth.moderation.roles import moderator_grant
-from hearth.moderation.rules import server_rule_list
+from hearth.moderation.rules import PHRASES_KEY, server_rule_list
 from hearth.moderation.selectors import RenderedPolicy, policy_cache_key, policy_get
 from hearth.moderation.services import (
     MAX_POLICY_LENGTH,
     blocked_phrase_add,
     blocked_phrase_remove,
+    blocked_phrase_update,
     policy_update,
     server_rule_add,
     server_rule_move,
@@ -129,6 +130,80 @@ def test_a_blocked_phrase_is_checked_for_callers_other_than_the_web_form(admin_u
             blocked_phrase_add(actor=admin_user, phrase=phrase, whole_word=True, action=action)
         assert list(error.value.message_dict) == [field]
     assert BlockedPhrase.objects.count() == 1
+
+
+def test_only_moderators_may_edit_a_phrase(user, admin_user):
+    phrase = blocked_phrase_add(actor=admin_user, phrase="casino", whole_word=True, action="hold")
+    with pytest.raises(PermissionDenied):
+        blocked_phrase_update(actor=user, phrase=phrase, text="poker", action="reject")
+    phrase.refresh_from_db()
+    assert (phrase.phrase, phrase.action) == ("casino", "hold")
+    assert ModerationAction.objects.get().kind == ActionKind.PHRASE_BLOCK
+
+
+def test_editing_a_phrase_changes_its_text_and_logs_before_and_after(user, admin_user):
+    moderator_grant(user=user)
+    phrase = blocked_phrase_add(actor=admin_user, phrase="casino", whole_word=True, action="hold")
+    blocked_phrase_update(actor=user, phrase=phrase, text="  online\tCasino ", action="hold")
+    phrase.refresh_from_db()
+    assert (phrase.phrase, phrase.whole_word, phrase.action) == ("online Casino", True, "hold")
+    entry = ModerationAction.objects.get(kind=ActionKind.PHRASE_CHANGE)
+    assert entry.moderator_username == user.username
+    assert entry.reason == (
+        "“casino” (whole word; hold it for review)"
+        " → “online Casino” (whole word; hold it for review)"
+    )
+
+
+def test_editing_a_phrase_changes_its_action(admin_user):
+    phrase = blocked_phrase_add(actor=admin_user, phrase="casino", whole_word=False, action="hold")
+    blocked_phrase_update(actor=admin_user, phrase=phrase, text="casino", action="reject")
+    phrase.refresh_from_db()
+    assert (phrase.phrase, phrase.whole_word, phrase.action) == ("casino", False, "reject")
+    assert ModerationAction.objects.get(kind=ActionKind.PHRASE_CHANGE).reason == (
+        "“casino” (anywhere in a word; hold it for review)"
+        " → “casino” (anywhere in a word; refuse the post)"
+    )
+
+
+def test_saving_a_phrase_unchanged_writes_nothing(admin_user, django_assert_max_num_queries):
+    phrase = blocked_phrase_add(actor=admin_user, phrase="buy followers", action="hold")
+    with django_assert_max_num_queries(3) as captured:  # a savepoint and the duplicate check
+        blocked_phrase_update(
+            actor=admin_user, phrase=phrase, text="buy  followers ", action="hold"
+        )
+    assert not [
+        query for query in captured if query["sql"].lstrip().startswith(("UPDATE", "INSERT"))
+    ]
+    assert list(ModerationAction.objects.values_list("kind", flat=True)) == [
+        ActionKind.PHRASE_BLOCK
+    ]
+
+
+def test_an_edited_phrase_is_checked_like_a_new_one(admin_user):
+    phrase = blocked_phrase_add(actor=admin_user, phrase="casino", action="hold")
+    blocked_phrase_add(actor=admin_user, phrase="Buy followers", action="hold")
+    for text, action, field in (
+        ("\x00 ", "hold", "phrase"),
+        ("y" * 201, "hold", "phrase"),
+        ("BUY FOLLOWERS", "hold", "phrase"),
+        ("spam", "explode", "action"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            blocked_phrase_update(actor=admin_user, phrase=phrase, text=text, action=action)
+        assert list(error.value.message_dict) == [field]
+    phrase.refresh_from_db()
+    assert phrase.phrase == "casino"
+    # Its own text in another letter case isn't a duplicate of itself.
+    blocked_phrase_update(actor=admin_user, phrase=phrase, text="CASINO", action="hold")
+    assert BlockedPhrase.objects.get(pk=phrase.pk).phrase == "CASINO"
+
+
+def test_editing_a_phrase_drops_the_cached_matcher(admin_user):
+    phrase = blocked_phrase_add(actor=admin_user, phrase="casino", action="hold")
+    cache.set(PHRASES_KEY, "stale")
+    blocked_phrase_update(actor=admin_user, phrase=phrase, text="poker", action="hold")
+    assert cache.get(PHRASES_KEY) is None
 
 
 # --- Server rules -------------------------------------------------------------------------------

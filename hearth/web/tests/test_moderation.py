@@ -140,6 +140,8 @@ MODERATION_URLS = [
     ("get", "/moderation/log"),
     ("get", "/moderation/phrases"),
     ("post", "/moderation/phrases"),
+    ("get", "/moderation/phrases/{phrase}"),
+    ("post", "/moderation/phrases/{phrase}"),
     ("post", "/moderation/phrases/{phrase}/delete"),
     ("get", "/moderation/rules"),
     ("post", "/moderation/rules"),

@@ -1,6 +1,6 @@
 """The moderators' blocked words and phrases page (/moderation/phrases) through the test client:
-listing, adding with errors beside the field, unblocking, the audit log, and the effect on the
-next post (the cached matcher is dropped)."""
+listing, adding and editing with errors beside the field, unblocking, the audit log, and the
+effect on the next post (the cached matcher is dropped)."""
 
 import pytest
 from django.core.cache import cache
@@ -161,6 +161,59 @@ def test_unblocking_needs_a_post_and_an_existing_phrase(mod_client):
     assert BlockedPhrase.objects.count() == 1
 
 
+def test_editing_a_phrase_shows_the_form_saves_and_logs_it(mod_client, mod):
+    phrase = BlockedPhrase.objects.create(phrase="casino", whole_word=False)
+    listing = mod_client.get(URL).content.decode()
+    assert f'href="{URL}/{phrase.pk}"' in listing  # the row's Edit button
+    form = mod_client.get(f"{URL}/{phrase.pk}")
+    assert form.status_code == 200
+    body = form.content.decode()
+    assert 'value="casino"' in field_html(body, "phrase")
+    assert '<option value="hold" selected>' in body
+    assert "Matches anywhere in a word." in body
+    saved = mod_client.post(f"{URL}/{phrase.pk}", {"phrase": " online  casino", "action": "reject"})
+    assert saved.status_code == 302
+    assert saved["Location"] == URL
+    phrase.refresh_from_db()
+    assert (phrase.phrase, phrase.whole_word, phrase.action) == ("online casino", False, "reject")
+    assert "“online casino” saved, from the next post on." in mod_client.get(URL).content.decode()
+    entry = ModerationAction.objects.get()
+    assert entry.kind == ActionKind.PHRASE_CHANGE
+    assert entry.moderator_username == "moira"
+    assert entry.reason == (
+        "“casino” (anywhere in a word; hold it for review)"
+        " → “online casino” (anywhere in a word; refuse the post)"
+    )
+
+
+def test_an_invalid_edit_is_an_error_beside_the_field(mod_client):
+    phrase = BlockedPhrase.objects.create(phrase="casino")
+    BlockedPhrase.objects.create(phrase="Buy Followers")
+    for typed, error in (
+        ("  ", "Enter a word or phrase."),
+        ("x" * 201, "at most 200 characters (it has 201)"),
+        ("buy FOLLOWERS", "“Buy Followers” is already blocked."),
+    ):
+        response = mod_client.post(f"{URL}/{phrase.pk}", {"phrase": typed, "action": "reject"})
+        assert response.status_code == 400
+        body = response.content.decode()
+        group = field_html(body, "phrase")
+        assert "field--error" in group
+        assert error in group
+        assert '<option value="reject" selected>' in body  # the choice is kept
+    phrase.refresh_from_db()
+    assert (phrase.phrase, phrase.action) == ("casino", "hold")
+    assert not ModerationAction.objects.exists()
+
+
+def test_editing_needs_an_existing_phrase(mod_client):
+    phrase = BlockedPhrase.objects.create(phrase="casino")
+    assert mod_client.get(f"{URL}/{phrase.pk + 1}").status_code == 404
+    missing = mod_client.post(f"{URL}/{phrase.pk + 1}", {"phrase": "x", "action": "hold"})
+    assert missing.status_code == 404
+    assert not ModerationAction.objects.exists()
+
+
 def test_admins_see_the_entries_in_the_audit_log(mod_client, admin_user):
     mod_client.post(URL, {"phrase": "casino", "whole_word": "on", "action": "hold"})
     mod_client.post(f"/moderation/phrases/{BlockedPhrase.objects.get().pk}/delete")
@@ -179,6 +232,8 @@ def test_members_get_403_and_visitors_the_login_page(client_with_user):
     for method, url, data in (
         ("get", URL, {}),
         ("post", URL, {"phrase": "spam", "action": "reject"}),
+        ("get", f"/moderation/phrases/{phrase.pk}", {}),
+        ("post", f"/moderation/phrases/{phrase.pk}", {"phrase": "spam", "action": "reject"}),
         ("post", f"/moderation/phrases/{phrase.pk}/delete", {}),
     ):
         assert getattr(client_with_user, method)(url, data).status_code == 403
@@ -213,3 +268,29 @@ def test_a_phrase_added_on_the_page_screens_the_very_next_post(mod_client, clien
     again = client_with_user.post("/posts", {"text": "Casino night, again", "visibility": "public"})
     assert again.status_code == 302
     assert Post.objects.get(text="Casino night, again").review_state == ""
+
+
+def test_an_edited_phrase_screens_the_very_next_post_as_its_new_action_says(
+    mod_client, client_with_user
+):
+    # Given "casino" held for review, and the matcher cached by a post it held
+    mod_client.post(URL, {"phrase": "casino", "whole_word": "on", "action": "hold"})
+    client_with_user.post("/posts", {"text": "Casino night!", "visibility": "public"})
+    assert Post.objects.get(text="Casino night!").review_state == "held"
+    phrase = BlockedPhrase.objects.get()
+
+    # When a moderator rewords it to "poker" and has posts using it refused
+    mod_client.post(f"{URL}/{phrase.pk}", {"phrase": "poker", "action": "reject"})
+
+    # Then the next post using the new words is refused, beside the text box
+    refused = client_with_user.post("/posts", {"text": "Poker night!", "visibility": "public"})
+    assert refused.status_code == 400
+    assert "“Poker” isn’t allowed on this server" in refused.content.decode()
+    # and one using the old words goes through
+    client_with_user.post("/posts", {"text": "Casino, again", "visibility": "public"})
+    assert Post.objects.get(text="Casino, again").review_state == ""
+
+    # When the moderator then holds it instead, the next post using it is held
+    mod_client.post(f"{URL}/{phrase.pk}", {"phrase": "poker", "action": "hold"})
+    client_with_user.post("/posts", {"text": "Poker, again", "visibility": "public"})
+    assert Post.objects.get(text="Poker, again").review_state == "held"

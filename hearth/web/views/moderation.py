@@ -30,6 +30,7 @@ from hearth.moderation.actions import (
 )
 from hearth.moderation.models import (
     Appeal,
+    BlockedPhrase,
     PhraseAction,
     ReportCategory,
     ReportStatus,
@@ -44,6 +45,7 @@ from hearth.moderation.services import (
     MAX_RULE_LENGTH,
     blocked_phrase_add,
     blocked_phrase_remove,
+    blocked_phrase_update,
     server_rule_add,
     server_rule_move,
     server_rule_remove,
@@ -442,12 +444,49 @@ def phrases_page(request: HttpRequest) -> HttpResponse:
     return render(request, "moderation/phrases.html", context, status=status)
 
 
-@moderator_required
-@require_POST
-def phrase_delete(request: HttpRequest, phrase_id: int) -> HttpResponse:
+class PhraseEditForm(forms.Form):
+    """The words and the action, as in PhraseForm; whole word or not is chosen when adding."""
+
+    phrase = PhraseForm.base_fields["phrase"]
+    action = PhraseForm.base_fields["action"]
+
+
+def _phrase_or_404(phrase_id: int) -> BlockedPhrase:
     phrase = queue.blocked_phrase_get(phrase_id)
     if phrase is None:
         raise Http404
+    return phrase
+
+
+@moderator_required
+def phrase_edit(request: HttpRequest, phrase_id: int) -> HttpResponse:
+    phrase = _phrase_or_404(phrase_id)
+    form = PhraseEditForm(initial={"phrase": phrase.phrase, "action": phrase.action})
+    status = 200
+    if request.method == "POST":
+        form = PhraseEditForm(request.POST)
+        if form.is_valid():
+            try:
+                blocked_phrase_update(
+                    actor=_moderator(request),
+                    phrase=phrase,
+                    text=form.cleaned_data["phrase"],
+                    action=form.cleaned_data["action"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"“{phrase.phrase}” saved, from the next post on.")
+                return redirect("moderation_phrases")
+        status = 400
+    context = {"form": form, "phrase": phrase}
+    return render(request, "moderation/phrase_edit.html", context, status=status)
+
+
+@moderator_required
+@require_POST
+def phrase_delete(request: HttpRequest, phrase_id: int) -> HttpResponse:
+    phrase = _phrase_or_404(phrase_id)
     blocked_phrase_remove(actor=_moderator(request), phrase=phrase)
     messages.success(request, f"“{phrase.phrase}” is no longer blocked.")
     return redirect("moderation_phrases")
