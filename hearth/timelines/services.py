@@ -85,7 +85,7 @@ def fanout_post(*, post_id: int, alone: bool = False) -> int:
             jobs = _claim(post_id if first else None, alone)
             if first and _without_job(post_id, jobs):
                 post = Post.objects.select_related("author").filter(pk=post_id).first()
-                delivered += _deliver(post) if post is not None else 0
+                delivered += _deliver([post]) if post is not None else 0
             writes, done, error = _deliver_jobs(jobs)
             FanoutJob.objects.filter(pk__in=done).update(
                 state=FanoutJob.State.DONE, updated_at=timezone.now()
@@ -134,7 +134,7 @@ def _deliver_jobs(jobs: list[FanoutJob]) -> tuple[int, list[int], Exception | No
     delivered: set[int] = set()
     for group in groups:
         try:
-            writes += _deliver(group[0]) if len(group) == 1 else _deliver_together(group)
+            writes += _deliver(group)
         except Exception as error:
             logger.exception("fan-out of posts %s failed", [post.pk for post in group])
             failure = failure or error
@@ -154,33 +154,26 @@ def _to_all_followers(post: Post) -> bool:
     )
 
 
-def _deliver_together(posts: list[Post]) -> int:
+def _deliver(posts: list[Post]) -> int:
+    """Deliver posts that go to the same feeds: one post, or several of one author's that all
+    their active followers get (_to_all_followers), in one walk of the follows and one push
+    per batch of feeds. Returns the feed writes."""
     store = get_feed_store()
+    first = posts[0]
     items = [FeedItem(post.pk, post.author_id, post.reblog_of_id) for post in posts]
-    store.push([posts[0].author_id], *items)
+    store.push([first.author_id], *items)
     writes = len(items)
-    for batch in _batches(_active_follows_of(posts[0].author_id)):
+    if first.review_state:
+        # Held for review (or removed): only its author sees it. Approving a held post records
+        # a new job (hearth.moderation.actions), which fans it out then.
+        return writes
+    if first.visibility != Visibility.DIRECT and _is_big(first):
+        big_accounts_forget()  # readers merge it from now on, not a minute later
+        return writes
+    for batch in _recipient_batches(first):
         store.push(batch, *items)
         writes += len(batch) * len(items)
     return writes
-
-
-def _deliver(post: Post) -> int:
-    store = get_feed_store()
-    item = FeedItem(post.pk, post.author_id, post.reblog_of_id)
-    store.push([post.author_id], item)
-    delivered = 1
-    if post.review_state:
-        # Held for review (or removed): only its author sees it. Approving a held post records
-        # a new job (hearth.moderation.actions), which fans it out then.
-        return delivered
-    if post.visibility != Visibility.DIRECT and _is_big(post):
-        big_accounts_forget()  # readers merge it from now on, not a minute later
-        return delivered
-    for batch in _recipient_batches(post):
-        store.push(batch, item)
-        delivered += len(batch)
-    return delivered
 
 
 def _is_big(post: Post) -> bool:
