@@ -62,8 +62,9 @@ Converter = tuple[int, list[Callable[..., Any]], Any]
 
 class _Template(NamedTuple):
     sql: str  # Django's, with %s placeholders
-    raw_sql: str  # the same with $1, $2...: what a prepared run sends
-    slots: list[Slot]
+    raw_sql: str  # the same with $1, $2... and the constants in place: what a prepared run sends
+    slots: list[Slot]  # sql's parameters
+    raw_slots: list[Slot]  # raw_sql's
     converters: list[Converter]
 
 
@@ -86,8 +87,8 @@ class CompiledQuery:
         template = self._templates.get(key)
         if template is None:
             return list(self.build(*values))
-        params = [_value(slot, values) for slot in template.slots]
         cursor, raw = _cursor(connection)
+        params = [_value(slot, values) for slot in (template.raw_slots if raw else template.slots)]
         with cursor:
             cursor.execute(template.raw_sql if raw else template.sql, params)
             rows = cursor.fetchall()
@@ -153,15 +154,46 @@ class _PreparedDebugCursor(CursorDebugWrapper):
 _PLACEHOLDER = re.compile(r"%[%s]")
 
 
-def _numbered(sql: str) -> str:
+def _numbered(sql: str, slots: Sequence[Slot]) -> tuple[str, str, list[Slot]]:
     """Django's SQL for psycopg (%s placeholders, a literal % doubled) with PostgreSQL's
-    numbered placeholders instead: what the server parses when the client doesn't."""
-    numbers = iter(range(1, 1 << 31))
+    numbered placeholders instead, what the server parses when the client doesn't, and the
+    slots of those placeholders. The query's own constants (a number, a flag, a word such as
+    the outbox's state 'pending') are written in as literals: PostgreSQL's generic plan of a
+    prepared statement knows nothing of its parameters' values, so with `state = $1` it can't
+    use a partial index on `state = 'pending'` and plans the query anew on every run.
+    Also returns the same text with %s placeholders, for the debug log."""
+    kept: list[Slot] = []
+    literals = [_literal(where) if kind == _KEEP else None for kind, where in slots]
+    pieces = _PLACEHOLDER.split(sql)
+    raw, logged = [pieces[0]], [pieces[0]]
+    position = 0
+    for found, piece in zip(_PLACEHOLDER.findall(sql), pieces[1:], strict=True):
+        if found == "%%":
+            raw.append("%")
+            logged.append("%%")
+        elif (literal := literals[position]) is not None:
+            raw.append(literal)
+            logged.append(literal.replace("%", "%%"))
+            position += 1
+        else:
+            kept.append(slots[position])
+            raw.append(f"${len(kept)}")
+            logged.append("%s")
+            position += 1
+        raw.append(piece)
+        logged.append(piece)
+    return "".join(raw), "".join(logged), kept
 
-    def replace(found: re.Match[str]) -> str:
-        return "%" if found.group() == "%%" else f"${next(numbers)}"
 
-    return _PLACEHOLDER.sub(replace, sql)
+def _literal(value: Any) -> str | None:
+    """`value` as an SQL literal, for the plain constants a query builds in; None for others."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and -(2**31) < value < 2**31:
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isprintable() and "\\" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def _value(slot: Slot, values: Sequence[Value]) -> Any:
@@ -229,9 +261,9 @@ def _compile(probe: QuerySet[Any, tuple[Any, ...]], values: Sequence[Value]) -> 
         (position, functions, expression)
         for position, (functions, expression) in compiler.get_converters(columns).items()
     ]
-    raw_sql = _numbered(sql)
-    _LOGGED_AS[raw_sql] = sql
-    return _Template(sql, raw_sql, slots, converters)
+    raw_sql, logged_sql, raw_slots = _numbered(sql, slots)
+    _LOGGED_AS[raw_sql] = logged_sql
+    return _Template(sql, raw_sql, slots, raw_slots, converters)
 
 
 # --- Model instances from a row of several models' columns ---------------------------------

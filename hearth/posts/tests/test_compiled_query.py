@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from hearth.accounts.models import Account
-from hearth.core.compiled import CompiledQuery, _numbered
+from hearth.core.compiled import _ITEM, _KEEP, _SCALAR, CompiledQuery, _numbered
 from hearth.posts.tests.factories import make_account
 
 pytestmark = pytest.mark.django_db
@@ -93,9 +93,29 @@ def test_a_literal_percent_sign_survives_the_placeholders() -> None:
 
 
 def test_placeholders_are_numbered_in_order() -> None:
-    assert _numbered("a = %s AND b LIKE '%%x' OR c IN (%s, %s)") == (
-        "a = $1 AND b LIKE '%x' OR c IN ($2, $3)"
+    values = [(_SCALAR, 0), (_ITEM, (1, 0)), (_ITEM, (1, 1))]
+    assert _numbered("a = %s AND b LIKE '%%x' OR c IN (%s, %s)", values) == (
+        "a = $1 AND b LIKE '%x' OR c IN ($2, $3)",
+        "a = %s AND b LIKE '%%x' OR c IN (%s, %s)",
+        values,
     )
+
+
+def test_the_querys_own_constants_are_written_in() -> None:
+    # Given SQL whose parameters are a value, then the query's own constants: a word with a
+    # quote and a percent sign, a flag, a number, a number too large for a literal int4, a
+    # word with a backslash
+    sql = "a = %s AND s = %s AND f = %s AND n = %s AND big = %s AND %s"
+    slots = [(_SCALAR, 0), (_KEEP, "it's 5%"), (_KEEP, False), (_KEEP, 7), (_KEEP, 2**40)]
+    slots.append((_KEEP, "back\\slash"))
+
+    raw, logged, kept = _numbered(sql, slots)
+
+    # Then the constants are literals (quotes doubled), the others numbered placeholders, and
+    # the logged text reads them the same with %s (a percent sign doubled)
+    assert raw == "a = $1 AND s = 'it''s 5%' AND f = false AND n = 7 AND big = $2 AND $3"
+    assert logged == "a = %s AND s = 'it''s 5%%' AND f = false AND n = 7 AND big = %s AND %s"
+    assert kept == [(_SCALAR, 0), (_KEEP, 2**40), (_KEEP, "back\\slash")]
 
 
 def test_an_empty_list_answers_nothing() -> None:
