@@ -45,10 +45,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.http import Http404
 
 from hearth.accounts.models import Account
@@ -427,17 +428,25 @@ class PostStamp:
 
 
 def _stamp_fields(prefix: str) -> tuple[str, ...]:
-    return tuple(
+    return ("orig_version" if prefix else "self_version",) + tuple(
         f"{prefix}{name}"
         for name in (
-            "id", "author_id", "edited_at", "author__updated_at", "sensitive", "replies_count",
-            "reblogs_count", "favourites_count", "author__followers_count",
-            "author__following_count", "author__posts_count",
+            "id", "author_id", "sensitive", "replies_count", "reblogs_count", "favourites_count",
+            "author__followers_count", "author__following_count", "author__posts_count",
         )
-    ) + ("orig_media_stamp" if prefix else "self_media_stamp",)  # fmt: skip
+    )  # fmt: skip
 
 
 _STAMP_WIDTH = len(_stamp_fields(""))
+
+
+def _version(prefix: str, ref: str) -> Concat:
+    """PostStamp.version as PostgreSQL or SQLite writes it: when the post was edited, its
+    author's profile saved and its newest photo changed. Text, not three timestamps: turning
+    timestamps into Python datetimes cost more than the rest of the stamps' columns."""
+    parts = (F(f"{prefix}edited_at"), F(f"{prefix}author__updated_at"), _media_stamp(ref))
+    texts = [Cast(part, TextField()) for part in parts]
+    return Concat(texts[0], Value("|"), texts[1], Value("|"), texts[2], output_field=TextField())
 
 
 def _media_stamp(ref: str) -> Subquery:
@@ -452,28 +461,64 @@ def _media_stamp(ref: str) -> Subquery:
 
 
 def _stamps_queryset(viewer_id: int, ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
-    """visible_stamps' query. It is compiled once (_STAMPS) with a stand-in viewer, which works
-    because posts_visible_to uses only the viewer's id: a rule reading anything else of the
-    viewer's would have to be passed in as a value, or it would be compiled in."""
-    return _stamp_rows(Account(pk=viewer_id), ids)
+    """visible_stamps' query, with the viewer's flags. It is compiled once (_STAMPS) with a
+    stand-in viewer, which works because posts_visible_to uses only the viewer's id: a rule
+    reading anything else of the viewer's would have to be passed in as a value, or it would
+    be compiled in."""
+    return (
+        _stamp_rows(Account(pk=viewer_id), ids)
+        .annotate(**_flag_columns(viewer_id))
+        .values_list(*_stamp_fields(""), *_stamp_fields("reblog_of__"), *_FLAG_COLUMNS)
+    )
 
 
 def _public_stamps_queryset(ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
-    """visible_stamps' query for a visitor who is not logged in."""
-    return _stamp_rows(None, ids)
+    """visible_stamps' query for a visitor who is not logged in: no flags."""
+    return _stamp_rows(None, ids).values_list(*_stamp_fields(""), *_stamp_fields("reblog_of__"))
 
 
-def _stamp_rows(viewer: Account | None, ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
-    rows: QuerySet[Any, tuple[Any, ...]] = (
+def _stamp_rows(viewer: Account | None, ids: Sequence[int]) -> QuerySet[Post]:
+    return (
         posts_visible_to(viewer)
         .filter(pk__in=ids)
         .order_by()
         .annotate(
-            self_media_stamp=_media_stamp("pk"), orig_media_stamp=_media_stamp("reblog_of_id")
+            self_version=_version("", "pk"), orig_version=_version("reblog_of__", "reblog_of_id")
         )
-        .values_list(*_stamp_fields(""), *_stamp_fields("reblog_of__"))
     )
-    return rows
+
+
+#: The viewer's flags as columns of the stamps query, in PostStamp's order; a repost's are its
+#: original's (as in PostView), but for `muted`, which is asked of the reposter
+#: (`flag_muted`) and of the original's author (`flag_orig_muted`).
+_FLAG_COLUMNS = (
+    "flag_favourited", "flag_reblogged", "flag_bookmarked", "flag_pinned", "flag_muted",
+    "flag_orig_muted",
+)  # fmt: skip
+
+
+def _flag_columns(viewer_id: int) -> dict[str, Exists]:
+    """One index probe each, per row: cheaper than a second query for a page of 20."""
+    content = Coalesce(OuterRef("reblog_of_id"), OuterRef("pk"))
+    mine = {"account_id": viewer_id, "post_id": content}
+    return {
+        "flag_favourited": Exists(Favourite.objects.filter(**mine)),
+        "flag_reblogged": Exists(
+            Post.objects.filter(author_id=viewer_id, reblog_of_id=content).order_by()
+        ),
+        "flag_bookmarked": Exists(Bookmark.objects.filter(**mine)),
+        "flag_pinned": Exists(Pin.objects.filter(**mine)),
+        "flag_muted": Exists(
+            Mute.objects.filter(account_id=viewer_id, target_id=OuterRef("author_id")).filter(
+                reposts_only=False
+            )
+        ),
+        "flag_orig_muted": Exists(
+            Mute.objects.filter(
+                account_id=viewer_id, target_id=OuterRef("reblog_of__author_id")
+            ).filter(reposts_only=False)
+        ),
+    }
 
 
 #: posts_visible_to's query for stamps, compiled once per page size (and one for visitors):
@@ -483,13 +528,16 @@ _STAMPS = CompiledQuery(_stamps_queryset)
 _PUBLIC_STAMPS = CompiledQuery(_public_stamps_queryset)
 
 
-def _stamp(row: Sequence[Any]) -> PostStamp:
-    pk, author_id, edited, author_saved, sensitive, replies, reblogs, favourites = row[:8]
-    followers, following, posts_count, media = row[8:12]
+def _stamp(row: Sequence[Any], flags: Sequence[bool], muted: bool) -> PostStamp:
+    """A stamp from its columns, with the content's flags (favourited, reblogged, bookmarked,
+    pinned: a repost's are its original's) and whether the viewer mutes its author."""
+    version, pk, author_id, sensitive, replies, reblogs, favourites = row[:7]
+    followers, following, posts_count = row[7:10]
+    favourited, reblogged, bookmarked, pinned = flags
     return PostStamp(
         pk=pk,
         author_id=author_id,
-        version=f"{edited}|{author_saved}|{media}",
+        version=version,
         sensitive=bool(sensitive),
         replies_count=replies,
         reblogs_count=reblogs,
@@ -497,48 +545,36 @@ def _stamp(row: Sequence[Any]) -> PostStamp:
         author_followers_count=followers,
         author_following_count=following,
         author_posts_count=posts_count,
+        favourited=favourited,
+        reblogged=reblogged,
+        bookmarked=bookmarked,
+        pinned=pinned,
+        muted=muted,
     )
+
+
+_NO_FLAGS = (False, False, False, False, False, False)
 
 
 def visible_stamps(viewer: Account | None, ids: Sequence[int]) -> list[PostStamp]:
     """Stamps of the posts with these ids that `viewer` may see, in the order given, with the
-    viewer's flags: two queries (posts_visible_to's, run from a compiled template, and the
-    flags; one for a visitor who is not logged in, who has no flags). For pages drawn from a
-    cache of rendered posts (the homes, the public timeline)."""
+    viewer's flags: one query (posts_visible_to's, run from a compiled template, the flags
+    among its columns). For pages drawn from a cache of rendered posts (the homes, the public
+    timeline)."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
     loaded: dict[int, PostStamp] = {}
     rows = _STAMPS.rows(viewer.pk, wanted) if viewer else _PUBLIC_STAMPS.rows(wanted)
+    original_at, flags_at = _STAMP_WIDTH, 2 * _STAMP_WIDTH
     for row in rows:
-        stamp = _stamp(row[:_STAMP_WIDTH])
-        original = row[_STAMP_WIDTH:]
-        loaded[stamp.pk] = (
-            replace(stamp, reblog=_stamp(original)) if original[0] is not None else stamp
-        )
-    stamps = [loaded[pk] for pk in wanted if pk in loaded]
-    if viewer is None:
-        return stamps
-    content_ids = {s.pk for s in stamps} | {s.reblog.pk for s in stamps if s.reblog}
-    author_ids = {s.author_id for s in stamps} | {s.reblog.author_id for s in stamps if s.reblog}
-    flags = _viewer_flags(viewer, content_ids, author_ids)
-
-    def flagged(stamp: PostStamp, subject: int) -> PostStamp:
-        return replace(
-            stamp,
-            favourited=(_FAVOURITED, subject) in flags,
-            reblogged=(_REBLOGGED, subject) in flags,
-            bookmarked=(_BOOKMARKED, subject) in flags,
-            pinned=(_PINNED, subject) in flags,
-            muted=(_MUTED, stamp.author_id) in flags,
-        )
-
-    out: list[PostStamp] = []
-    for stamp in stamps:
-        if stamp.reblog is not None:
-            stamp = replace(stamp, reblog=flagged(stamp.reblog, stamp.reblog.pk))
-        out.append(flagged(stamp, stamp.reblog.pk if stamp.reblog else stamp.pk))
-    return out
+        flags = row[flags_at:] if viewer is not None else _NO_FLAGS
+        stamp = _stamp(row[:original_at], flags[:4], flags[4])
+        original = row[original_at:flags_at]
+        if original[1] is not None:
+            stamp = replace(stamp, reblog=_stamp(original, flags[:4], flags[5]))
+        loaded[stamp.pk] = stamp
+    return [loaded[pk] for pk in wanted if pk in loaded]
 
 
 def posts_to_render(ids: Iterable[int]) -> list[PostView]:
