@@ -11,12 +11,14 @@ this keeps that one. config.settings names RedisCache as the cache backend with 
 `Renderings` keeps a process's own copy of values that never change under their key (a
 rendered post keyed by its version and counters): served from memory, they cost no round trip
 to Redis and no unpickling. Only for such values: nothing ever invalidates a copy.
+`BriefCopy` keeps one value a few seconds, for what may show that late in other processes.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
 from django.core.cache.backends import locmem
@@ -118,8 +120,65 @@ class Renderings:
                 self._bytes -= size
 
 
-#: Every Renderings of the process: clearing the cache (cache.clear()) clears them too.
-_RENDERINGS: list[Renderings] = []
+_T = TypeVar("_T")
+
+
+class BriefCopy(Generic[_T]):
+    """One value kept in this process for `seconds` after it was loaded (`get(load)`): for a
+    value every request reads whose change may show a few seconds late in other processes
+    (this one's copy is dropped at once by `clear()`). Thread-safe: the copy is swapped whole."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._copy: tuple[float, _T] | None = None
+        _RENDERINGS.append(self)
+
+    def get(self, load: Callable[[], _T]) -> _T:
+        now = time.monotonic()
+        copy = self._copy
+        if copy is not None and now < copy[0]:
+            return copy[1]
+        value = load()
+        self._copy = (now + self.seconds, value)
+        return value
+
+    def clear(self) -> None:
+        self._copy = None
+
+
+class LocalGate:
+    """Which keys this process let through in the last `seconds` (at most `size` keys, the
+    oldest forgotten first): for a step taken at most once per interval per key, to skip even
+    the shared cache's check when this process took it a moment ago."""
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._until: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+        _RENDERINGS.append(self)
+
+    def passed_recently(self, key: str) -> bool:
+        with self._lock:
+            until = self._until.get(key)
+            return until is not None and time.monotonic() < until
+
+    def note(self, key: str) -> None:
+        """`key` went through now."""
+        with self._lock:
+            self._until[key] = time.monotonic() + self.seconds
+            self._until.move_to_end(key)
+            while len(self._until) > self.size:
+                self._until.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._until.clear()
+
+
+#: Every Renderings, BriefCopy and LocalGate of the process: clearing the cache
+#: (cache.clear()) clears them too.
+_RENDERINGS: list[Renderings | BriefCopy[Any] | LocalGate] = []
 
 
 def renderings_clear() -> None:

@@ -31,6 +31,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from hearth.accounts.models import Account
+from hearth.core.cache import BriefCopy
 from hearth.core.compiled import CompiledQuery
 from hearth.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from hearth.graph.models import Follow
@@ -42,8 +43,10 @@ from hearth.timelines.models import FanoutJob
 CursorValue = int | str | None
 
 _LARGEST_ID = 2**63 - 1
-#: How long the list of accounts above the fan-out threshold is cached, in seconds.
+#: How long the list of accounts above the fan-out threshold is cached, in seconds: in the
+#: shared cache, and each process's copy of it.
 BIG_ACCOUNTS_TTL = 60
+BIG_ACCOUNTS_LOCAL_TTL = 5
 #: Up to this many pending fan-out jobs are read into the home query as a list of ids; a
 #: larger backlog (the workers are behind) is left to a subquery.
 PENDING_LOOKUP_MAX = 200
@@ -415,8 +418,16 @@ _FOLLOWS_ANY = CompiledQuery(_follows_any_queryset)
 
 
 def big_account_ids() -> list[int]:
-    """Accounts not fanned out for having HEARTH_FANOUT_MAX_FOLLOWERS followers or more (cached
-    for BIG_ACCOUNTS_TTL seconds; fan-out clears the cache when it skips a newly large one)."""
+    """Accounts not fanned out for having HEARTH_FANOUT_MAX_FOLLOWERS followers or more.
+
+    Every home read asks, so each process keeps its own copy for BIG_ACCOUNTS_LOCAL_TTL
+    seconds in front of the shared cache (BIG_ACCOUNTS_TTL seconds; fan-out clears it when it
+    skips a newly large account). A post by an account that has just crossed the threshold
+    may so be missing from homes served by other processes for those few seconds."""
+    return _BIG_ACCOUNTS.get(_big_accounts_shared)
+
+
+def _big_accounts_shared() -> list[int]:
     found: list[int] | None = django_cache.get(_BIG_ACCOUNTS_KEY)
     if found is None:
         threshold = settings.HEARTH_FANOUT_MAX_FOLLOWERS
@@ -427,5 +438,10 @@ def big_account_ids() -> list[int]:
     return found
 
 
+_BIG_ACCOUNTS: BriefCopy[list[int]] = BriefCopy(BIG_ACCOUNTS_LOCAL_TTL)
+
+
 def big_accounts_forget() -> None:
+    """Drop the cached list: the shared one, and this process's copy (others' expire)."""
     django_cache.delete(_BIG_ACCOUNTS_KEY)
+    _BIG_ACCOUNTS.clear()

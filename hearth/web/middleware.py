@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from hearth.accounts.services import account_mark_active
+from hearth.core.cache import LocalGate
 from hearth.core.ratelimit import RateLimited
 from hearth.web.views.errors import bad_request, too_many_requests
 
@@ -134,7 +135,7 @@ class SessionActivityMiddleware:
             and session.session_key
             and user is not None
             and user.is_authenticated
-            and cache.add(f"session-seen:{session.session_key}", 1, SESSION_ACTIVITY_INTERVAL)
+            and self._first_in_interval(f"session-seen:{session.session_key}")
         ):
             usersessionkit.track_activity(request, user=user, session=session)
             # And, at most once a day per member, when the account was last active: home feeds
@@ -142,6 +143,19 @@ class SessionActivityMiddleware:
             if cache.add(f"account-active:{user.pk}", 1, ACCOUNT_ACTIVITY_INTERVAL):
                 account_mark_active(user_id=user.pk)
         return self.get_response(request)
+
+    @staticmethod
+    def _first_in_interval(key: str) -> bool:
+        """Is this the session's first request of the interval? The shared cache decides; a
+        session this process saw go through a moment ago costs no round trip to it."""
+        if _SESSIONS_SEEN.passed_recently(key):
+            return False
+        _SESSIONS_SEEN.note(key)
+        return bool(cache.add(key, 1, SESSION_ACTIVITY_INTERVAL))
+
+
+#: The sessions this process recorded as seen (SessionActivityMiddleware).
+_SESSIONS_SEEN = LocalGate(SESSION_ACTIVITY_INTERVAL)
 
 
 class RejectNulBytesMiddleware:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from hearth.core.cache import RedisCache, Renderings
+from hearth.core.cache import BriefCopy, LocalGate, RedisCache, Renderings
 
 #: Where these tests go when REDIS_URL is unset (database 15 is left to tests).
 TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -97,3 +97,50 @@ def test_renderings_keep_the_most_recently_used_within_their_size() -> None:
         "renderings-test:1",
         "renderings-test:3",
     }
+
+
+# --- BriefCopy and LocalGate: a few seconds' memory in the process ------------------------------
+
+
+def test_a_brief_copy_is_loaded_once_per_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.cache import cache as shared
+
+    now = [1000.0]
+    monkeypatch.setattr("hearth.core.cache.time.monotonic", lambda: now[0])
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        return len(loads)
+
+    copy: BriefCopy[int] = BriefCopy(5)
+    # The first read loads; reads within the interval don't
+    assert copy.get(load) == 1
+    now[0] += 4.9
+    assert copy.get(load) == 1
+    # Past it, the next read loads again
+    now[0] += 0.2
+    assert copy.get(load) == 2
+    # And clearing the cache (or the copy) drops it at once
+    shared.clear()
+    assert copy.get(load) == 3
+
+
+def test_a_local_gate_remembers_keys_for_its_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr("hearth.core.cache.time.monotonic", lambda: now[0])
+    gate = LocalGate(300, size=2)
+    assert not gate.passed_recently("a")
+    gate.note("a")
+    assert gate.passed_recently("a")
+    now[0] += 301
+    assert not gate.passed_recently("a")
+    # Past its size, the key noted longest ago is forgotten first
+    gate.note("a")
+    gate.note("b")
+    gate.note("c")
+    assert (gate.passed_recently("a"), gate.passed_recently("b"), gate.passed_recently("c")) == (
+        False,
+        True,
+        True,
+    )

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from hearth.accounts.models import Account
+from hearth.core.cache import renderings_clear
 from hearth.graph import services as graph
 from hearth.posts import services as posts
 from hearth.posts.tests.factories import make_account, make_post
-from hearth.timelines import services, tasks
+from hearth.timelines import feeds, services, tasks
 from hearth.timelines.feeds import (
     PENDING_LOOKUP_MAX,
     big_accounts_forget,
@@ -343,9 +344,28 @@ def test_a_members_activity_is_recorded_at_most_once_a_day(client_with_user, use
     assert seen > long_ago
     # Then further requests the same day write nothing
     Account.objects.filter(user=user).update(last_active_at=long_ago)
-    cache.delete(f"session-seen:{client_with_user.session.session_key}")  # 5 minutes later
+    # 5 minutes later: the session's "seen" mark is gone, from the cache and the process
+    cache.delete(f"session-seen:{client_with_user.session.session_key}")
+    renderings_clear()
     client_with_user.get("/public")
     assert Account.objects.get(user=user).last_active_at == long_ago
+
+
+@pytest.mark.postgres
+def test_the_outbox_lookup_of_every_home_read_is_never_planned_anew(db):
+    # Given the home read's lookup of pending fan-out jobs (a partial index on state =
+    # 'pending'), run eight times as eight home reads would
+    for _ in range(8):
+        feeds._PENDING.rows()
+
+    # Then PostgreSQL ran it on its generic plan every time: with the state sent as a
+    # parameter, that plan could not use the partial index, and each run was planned anew
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE NOT from_sql AND strpos(statement, 'timelines_fanoutjob') > 0"
+        )
+        assert cursor.fetchall() == [(8, 0)]
 
 
 @pytest.mark.postgres

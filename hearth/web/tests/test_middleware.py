@@ -4,6 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hearth.testing.fixtures import PASSWORD
+from hearth.web.middleware import _SESSIONS_SEEN
 
 
 def _usersession_queries(client, path="/privacy"):
@@ -25,8 +26,15 @@ def test_session_activity_is_recorded_at_most_once_per_interval(client, user):
     assert any(sql.startswith(("INSERT", "UPDATE")) for sql in first)
     assert second == []
 
-    # And once the interval has passed (its cache key expired) activity is recorded again
+    # And a page served by another process, which has not seen the session, asks the shared
+    # cache, which knows the session was recorded: still no write
+    _SESSIONS_SEEN.clear()
+    assert _usersession_queries(client) == []
+
+    # And once the interval has passed (its mark expired, in the cache and in the process)
+    # activity is recorded again
     cache.delete(f"session-seen:{session_key}")
+    _SESSIONS_SEEN.clear()
     assert any(sql.startswith("UPDATE") for sql in _usersession_queries(client))
     assert UserSession.objects.filter(session_key=session_key).exists()
 
