@@ -144,3 +144,11 @@ def test_a_local_gate_remembers_keys_for_its_interval(monkeypatch: pytest.Monkey
         True,
         True,
     )
+
+
+def test_redis_replies_are_parsed_in_c() -> None:
+    # hiredis is a dependency: redis-py parses replies with it (a page's Redis reads cost about
+    # a third less CPU than with its pure-Python parser)
+    from redis.utils import HIREDIS_AVAILABLE
+
+    assert HIREDIS_AVAILABLE
