@@ -28,6 +28,7 @@ from hearth.accounts.models import Account, User
 from hearth.accounts.services import account_create_for_user
 from hearth.api.errors import INVALID_TOKEN, OUTSIDE_SCOPES, ApiError
 from hearth.core.compiled import CompiledQuery, load_instances, model_columns
+from hearth.filters.models import Filter
 
 TOP_SCOPES = ("read", "write", "follow", "push")
 #: Mastodon's legacy `follow` scope grants these granular ones.
@@ -55,6 +56,9 @@ class Caller:
     user: User | None = None
     account: Account | None = None
     scopes: frozenset[str] = frozenset()
+    #: Whether the member has keyword filters (hearth.filters): a timeline read by a member
+    #: without any, as most are, then skips looking them up.
+    has_filters: bool = False
 
 
 ANONYMOUS = Caller()
@@ -65,19 +69,22 @@ def token_digest(raw: str) -> str:
 
 
 def _token_query(digest: str) -> QuerySet[Any, tuple[Any, ...]]:
-    """The token with this checksum, its application, user and account, and whether the user
-    has a confirmed e-mail address: every column of the four rows, as one tuple."""
+    """The token with this checksum, its application, user and account, whether the user
+    has a confirmed e-mail address and whether their account has filters: every column of the
+    four rows, as one tuple."""
     rows: QuerySet[Any, tuple[Any, ...]] = (
         AccessToken.objects.annotate(
             email_confirmed=Exists(
                 EmailAddress.objects.filter(user=OuterRef("user_id"), verified=True)
-            )
+            ),
+            has_filters=Exists(Filter.objects.filter(owner_id=OuterRef("user__account__id"))),
         )
         .filter(token_checksum=digest)
         .order_by("pk")
         .values_list(
             *(name for model, prefix in _TOKEN_MODELS for name in model_columns(model, prefix)),
             "email_confirmed",
+            "has_filters",
         )
     )
     return rows[:1]
@@ -96,7 +103,7 @@ _TOKEN = CompiledQuery(_token_query)
 
 def _token_lookup(digest: str) -> AccessToken | None:
     """The token with its application, user and account loaded (as select_related would),
-    and `email_confirmed` set. One query."""
+    and `email_confirmed` and `has_filters` set. One query."""
     found = _TOKEN.rows(digest)
     if not found:
         return None
@@ -107,7 +114,7 @@ def _token_lookup(digest: str) -> AccessToken | None:
     token.user = user
     if user is not None and account is not None:
         user.account = account  # type: ignore[attr-defined]
-    token.email_confirmed = row[-1]
+    token.email_confirmed, token.has_filters = row[-2:]
     return token
 
 
@@ -136,6 +143,7 @@ def resolve_token(raw: str) -> Caller | None:
         user=user,
         account=account,
         scopes=frozenset(token.scope.split()),
+        has_filters=bool(token.has_filters),
     )
 
 

@@ -5,17 +5,20 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from hearth.accounts.models import Account, User
 from hearth.filters import services as filters
 from hearth.filters.models import Filter, FilterKeyword
+from hearth.filters.selectors import _CACHE_KEY
 from hearth.graph import services as graph
 from hearth.posts.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 Headers = dict[str, str]
+HOME = "/api/v1/timelines/home"
 
 
 @pytest.fixture
@@ -253,6 +256,33 @@ def test_hide_drops_from_home_and_public_and_warn_sets_filtered(
         assert result[0]["filter"]["id"] == str(warn.pk)
         assert result[0]["keyword_matches"] == ["spice"]
         assert hidden.pk not in by_id
+
+
+def test_a_member_without_filters_costs_no_look_for_them_until_she_adds_one(
+    client: Client, ana: Headers, ana_account: Account, bruno_account: Account
+) -> None:
+    # Given Ana, who has no filters, follows Bruno, who wrote about Dune
+    graph.follow(actor=ana_account, target=bruno_account)
+    dune = make_post(bruno_account, "I loved DUNE!")
+    cache.clear()
+
+    # When she reads her home, the token lookup tells she has no filters: they are never
+    # looked up (looking them up caches them)
+    ids = [int(item["id"]) for item in client.get(HOME, headers=ana).json()]
+    assert dune.pk in ids
+    assert cache.get(_CACHE_KEY.format(ana_account.pk)) is None
+
+    # Then once she hides "dune" through the API, her next read applies it
+    created = client.post(
+        "/api/v2/filters",
+        {"title": "No Dune", "context": ["home"], "filter_action": "hide",
+         "keywords_attributes": [{"keyword": "dune"}]},
+        content_type="application/json",
+        headers=ana,
+    )  # fmt: skip
+    assert created.status_code == 200
+    ids = [int(item["id"]) for item in client.get(HOME, headers=ana).json()]
+    assert dune.pk not in ids
 
 
 def test_filters_only_apply_in_their_context_and_until_they_expire(

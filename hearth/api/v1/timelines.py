@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from hearth.accounts.models import Account
-from hearth.api.auth import me, token, token_optional, viewer
+from hearth.api.auth import caller, me, token, token_optional, viewer
 from hearth.api.filtering import apply_filters
 from hearth.api.pagination import set_link, timeline_cursor
 from hearth.api.parsing import Flag, parse_query
@@ -57,10 +57,11 @@ def statuses_from_stamps(
     request: HttpRequest, viewer: Account | None, page: StampPage, filter_context: str
 ) -> HttpResponse:
     """A page of stamps as statuses from the cache of rendered posts, sent as they are; a
-    member with keyword filters gets them applied to the decoded statuses. Also the
-    account statuses' (hearth.api.v1.accounts)."""
+    member with keyword filters gets them applied to the decoded statuses (a member without,
+    as the token lookup tells, costs no look for them). Also the account statuses'
+    (hearth.api.v1.accounts)."""
     texts = statuses_json(page.items, context_for(request))
-    if active_filters(viewer, filter_context):
+    if caller(request).has_filters and active_filters(viewer, filter_context):
         statuses = apply_filters(viewer, filter_context, [json.loads(text) for text in texts])
         body = json.dumps(statuses, ensure_ascii=False)
     else:
@@ -76,11 +77,11 @@ def public(request: HttpRequest, response: HttpResponse) -> list[StatusOut] | Ht
     query = parse_query(request, PublicQuery)
     if query.remote:
         return []
-    caller = viewer(request)
+    reader = viewer(request)
     page = selectors.local_timeline_stamps(
-        caller, timeline_cursor(request), only_media=query.only_media
+        reader, timeline_cursor(request), only_media=query.only_media
     )
-    return statuses_from_stamps(request, caller, page, "public")
+    return statuses_from_stamps(request, reader, page, "public")
 
 
 @router.get("/tag/{hashtag}", response=list[StatusOut], auth=token_optional("read:statuses"))
@@ -91,8 +92,8 @@ def tag(
     query = parse_query(request, TagQuery)
     if query.remote or len(hashtag.removeprefix("#")) > MAX_HASHTAG_LENGTH:
         return []  # no remote posts; no hashtag is that long
-    caller = viewer(request)
+    reader = viewer(request)
     page = selectors.hashtag_timeline_stamps(
-        caller, hashtag, timeline_cursor(request), only_media=query.only_media
+        reader, hashtag, timeline_cursor(request), only_media=query.only_media
     )
-    return statuses_from_stamps(request, caller, page, "public")
+    return statuses_from_stamps(request, reader, page, "public")
