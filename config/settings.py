@@ -139,6 +139,7 @@ TEMPLATES = [
                 "hearth.web.context_processors.site",
                 "hearth.web.context_processors.notifications",
                 "hearth.web.context_processors.moderation",
+                "hearth.web.context_processors.csrf",  # shadows Django's: one mask a response
             ],
         },
     },

@@ -25,7 +25,6 @@ from datetime import datetime
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -35,6 +34,7 @@ from hearth.accounts.models import Account
 from hearth.core.cache import Renderings
 from hearth.posts.selectors import PostStamp, PostView, posts_to_render
 from hearth.timelines.selectors import Cursor, StampPage, home_timeline_stamps
+from hearth.web.csrf import response_csrf_token
 from hearth.web.templatetags.hearth_tags import CARD_FOR_CACHE, CSRF_MARK, TIME_MARK, reltime
 
 #: How long a rendered card is kept. Keys change with what they show, so this only bounds
@@ -120,7 +120,7 @@ def post_cards(
     def fill(html: str) -> SafeString:
         html = TIME_MARK.sub(lambda m: escape(reltime(datetime.fromisoformat(m[1]), now)), html)
         if CSRF_MARK in html:
-            token[:] = token or [get_token(request)]
+            token[:] = token or [response_csrf_token(request)]
             html = html.replace(CSRF_MARK, token[0])
         return mark_safe(html)  # noqa: S308  # rendered by _post.html
 

@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from hearth.accounts.models import User
 from hearth.moderation.roles import is_moderator_cached
 from hearth.notifications.selectors import UNREAD_CAP, unread_badge_count
+from hearth.web.csrf import response_csrf_token
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -54,3 +55,9 @@ def moderation(request: HttpRequest) -> dict[str, Any]:
     if not isinstance(user, User):
         return {"is_moderator": False}
     return {"is_moderator": SimpleLazyObject(lambda: is_moderator_cached(user))}
+
+
+def csrf(request: HttpRequest) -> dict[str, Any]:
+    """`csrf_token` as Django's built-in processor gives it, but masked once per response
+    (response_csrf_token), which it shadows: one mask, not one per rendering."""
+    return {"csrf_token": SimpleLazyObject(lambda: response_csrf_token(request))}

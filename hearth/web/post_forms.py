@@ -48,9 +48,14 @@ class EditForm(forms.Form):
     spoiler_text = forms.CharField(label="Content warning", required=False, strip=False)
 
 
+def default_visibility(request: HttpRequest) -> str:
+    """The visibility a new post of the member starts with."""
+    return str(getattr(request.user, "default_visibility", Visibility.PUBLIC))
+
+
 def compose_form(request: HttpRequest, reply_to: Post | None = None) -> PostForm:
     """An empty form with the member's default visibility (a reply keeps a narrower one)."""
-    visibility = getattr(request.user, "default_visibility", Visibility.PUBLIC)
+    visibility = default_visibility(request)
     initial: dict[str, object] = {"visibility": visibility}
     if reply_to is not None:
         order = list(Visibility.values)

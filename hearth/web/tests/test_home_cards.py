@@ -144,6 +144,29 @@ def test_the_forms_of_a_cached_card_carry_this_sessions_token(ana, user):
     assert post.favourites.filter(account=ana).exists()
 
 
+def test_a_page_masks_its_token_once_for_every_form_on_it(ana, user):
+    # Given a home page with the compose box and a card's action forms (cached or not)
+    make_post(ana, "like me")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user)
+    for _ in range(2):
+        html = strict.get("/").content.decode()
+
+        # Then every form on it carries the same masked token (one mask a response: what the
+        # masking is for), and a new response masks it anew
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+        assert len(tokens) == 1
+    second = strict.get("/").content.decode()
+    assert set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', second)) != tokens
+
+    # And the compose box's token is good for posting
+    token = tokens.pop()
+    response = strict.post(
+        "/posts", {"csrfmiddlewaretoken": token, "text": "hello", "visibility": "public"}
+    )
+    assert response.status_code == 302
+
+
 def articles_raw(html: str) -> str:
     return html[html.index("<article") :]
 

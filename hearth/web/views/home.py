@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from hearth.graph.selectors import NO_RELATIONSHIP
 from hearth.timelines.selectors import Cursor, who_to_follow
 from hearth.web.cards import home_cards
-from hearth.web.post_forms import PostForm, compose_form
+from hearth.web.post_forms import PostForm, compose_form, default_visibility
 from hearth.web.views.filters import filtered_page
 from hearth.web.views.relationships import is_htmx, member_account
 
@@ -30,7 +31,11 @@ def home_page(
         return render(request, "web/timelines/_page.html", context)
     suggestions = who_to_follow(viewer)
     context |= {
-        "form": form or compose_form(request),
+        # An empty compose box is a {% shared %} fragment: its form is built only when the
+        # fragment is rendered, which is seldom (building one copies all its fields).
+        "form": form or SimpleLazyObject(lambda: compose_form(request)),
+        "form_came_back": form is not None,
+        "compose_visibility": default_visibility(request),
         "max_chars": settings.HEARTH_MAX_POST_CHARS,
         "suggestions": suggestions,
         # Everything the suggestions' cards show: for their {% shared %} fragment.
