@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hearth.web.middleware.SessionActivityMiddleware",
+    "hearth.web.middleware.FrameReadAheadMiddleware",
     "hearth.web.middleware.DeletionScheduledMiddleware",
     "hearth.web.middleware.SuspendedMiddleware",
     "hearth.web.middleware.RateLimitMiddleware",

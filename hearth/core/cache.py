@@ -17,7 +17,9 @@ to Redis and no unpickling. Only for such values: nothing ever invalidates a cop
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
@@ -57,6 +59,81 @@ class RedisCache(django_redis.RedisCache):
     def clear(self) -> None:
         super().clear()
         renderings_clear()
+
+    @contextmanager
+    def read_ahead(self, keys: Sequence[str]) -> Iterator[None]:
+        """Read `keys` now, in one round trip; within the block, the first `get` of each is
+        answered from what was read. A write to one of them (set, add, delete...) drops it,
+        and a second `get` asks Redis: a value read ahead is only ever a moment older than
+        its first use. For what a page is known to read one by one (its frame's badge and
+        roles)."""
+        found = self.get_many(keys)
+        token = _AHEAD.set((self, {key: found.get(key, _ABSENT) for key in keys}))
+        try:
+            yield
+        finally:
+            _AHEAD.reset(token)
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        ahead = _AHEAD.get()
+        if ahead is not None and ahead[0] is self and version is None and key in ahead[1]:
+            value = ahead[1].pop(key)
+            return default if value is _ABSENT else value
+        return super().get(key, default, version)
+
+    def set(self, key: Any, *args: Any, **kwargs: Any) -> None:
+        self._drop_ahead([key])
+        super().set(key, *args, **kwargs)
+
+    def add(self, key: Any, *args: Any, **kwargs: Any) -> bool:
+        self._drop_ahead([key])
+        return bool(super().add(key, *args, **kwargs))
+
+    def touch(self, key: Any, *args: Any, **kwargs: Any) -> bool:
+        self._drop_ahead([key])
+        return bool(super().touch(key, *args, **kwargs))
+
+    def delete(self, key: Any, *args: Any, **kwargs: Any) -> bool:
+        self._drop_ahead([key])
+        return bool(super().delete(key, *args, **kwargs))
+
+    def incr(self, key: Any, *args: Any, **kwargs: Any) -> int:
+        self._drop_ahead([key])
+        return int(super().incr(key, *args, **kwargs))
+
+    def set_many(self, data: dict[Any, Any], *args: Any, **kwargs: Any) -> list[Any]:
+        self._drop_ahead(data)
+        return list(super().set_many(data, *args, **kwargs))
+
+    def delete_many(self, keys: Iterable[Any], *args: Any, **kwargs: Any) -> None:
+        keys = list(keys)
+        self._drop_ahead(keys)
+        super().delete_many(keys, *args, **kwargs)
+
+    def _drop_ahead(self, keys: Iterable[Any]) -> None:
+        ahead = _AHEAD.get()
+        if ahead is not None and ahead[0] is self:
+            for key in keys:
+                ahead[1].pop(key, None)
+
+
+#: The values a RedisCache.read_ahead block has read and not yet handed out.
+_AHEAD: ContextVar[tuple[RedisCache, dict[Any, Any]] | None] = ContextVar(
+    "hearth_cache_ahead", default=None
+)
+_ABSENT = object()
+
+
+@contextmanager
+def read_ahead(keys: Sequence[str]) -> Iterator[None]:
+    """The default cache's read_ahead (RedisCache), or nothing to do (an in-process cache,
+    where reading one by one costs no round trip)."""
+    ahead = getattr(cache, "read_ahead", None)
+    if ahead is None:
+        yield
+        return
+    with ahead(keys):
+        yield
 
 
 class LocMemCache(locmem.LocMemCache):

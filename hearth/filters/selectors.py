@@ -129,15 +129,20 @@ def _load(owner_id: int) -> tuple[ActiveFilter, ...]:
     )
 
 
+def filters_key(owner_id: int) -> str:
+    """Where the owner's filters are cached."""
+    return _CACHE_KEY.format(owner_id)
+
+
 def forget_filters(owner_id: int) -> None:
-    cache.delete(_CACHE_KEY.format(owner_id))
+    cache.delete(filters_key(owner_id))
 
 
 def active_filters(viewer: Account | None, context: str) -> tuple[ActiveFilter, ...]:
     """The viewer's unexpired filters that apply in `context` (a FilterContext value)."""
     if viewer is None:
         return ()
-    key = _CACHE_KEY.format(viewer.pk)
+    key = filters_key(viewer.pk)
     every: tuple[ActiveFilter, ...] | None = cache.get(key)
     if every is None:
         every = _load(viewer.pk)

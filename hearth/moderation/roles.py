@@ -22,13 +22,13 @@ def is_moderator(user: User | AnonymousUser) -> bool:
 NAV_CACHE_SECONDS = 5 * 60
 
 
-def _nav_key(user_id: int) -> str:
+def nav_key(user_id: int) -> str:
     return f"is-moderator:{user_id}"
 
 
 def is_moderator_cached(user: User) -> bool:
     """is_moderator for the page frame: from the cache, so a page costs no permission queries."""
-    key = _nav_key(user.pk)
+    key = nav_key(user.pk)
     found: bool | None = cache.get(key)
     if found is None:
         found = is_moderator(user)
@@ -51,7 +51,7 @@ def moderator_grant(*, user: User) -> None:
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     user.groups.add(group)
-    cache.delete(_nav_key(user.pk))
+    cache.delete(nav_key(user.pk))
     # has_perm caches the member's permissions on the object; forget them.
     for cache_name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache_name, None)
@@ -62,7 +62,7 @@ def moderator_revoke(*, user: User) -> None:
     group = Group.objects.filter(name=MODERATORS_GROUP).first()
     if group is not None:
         user.groups.remove(group)
-    cache.delete(_nav_key(user.pk))
+    cache.delete(nav_key(user.pk))
     for cache_name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache_name, None)
 

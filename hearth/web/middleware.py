@@ -10,8 +10,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from hearth.accounts.services import account_mark_active
-from hearth.core.cache import LocalGate
+from hearth.core.cache import LocalGate, read_ahead
 from hearth.core.ratelimit import RateLimited
+from hearth.filters.selectors import filters_key
+from hearth.graph.selectors import relationships_stamp_key
+from hearth.moderation.roles import nav_key
+from hearth.notifications.selectors import unread_badge_key
 from hearth.web.views.errors import bad_request, too_many_requests
 
 #: What a member whose account is scheduled for deletion may still reach: the page that cancels
@@ -156,6 +160,38 @@ class SessionActivityMiddleware:
 
 #: The sessions this process recorded as seen (SessionActivityMiddleware).
 _SESSIONS_SEEN = LocalGate(SESSION_ACTIVITY_INTERVAL)
+
+
+class FrameReadAheadMiddleware:
+    """A signed-in member's page reads a handful of small cached values one by one: the
+    frame's unread badge and moderator role, and on the timelines their relationships stamp
+    (who to follow) and their filters. They are read here in one round trip instead
+    (hearth.core.cache.read_ahead; nothing to do with an in-process cache). Only for full
+    pages: a POST redirects and an htmx request swaps a fragment without the frame."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            request.method != "GET"
+            or request.headers.get("HX-Request")
+            or request.path.startswith(("/api/", "/oauth/"))
+            or user is None
+            or not user.is_authenticated
+        ):
+            return self.get_response(request)
+        account = getattr(user, "account", None)
+        keys = [nav_key(user.pk)]
+        if account is not None:
+            keys += [
+                unread_badge_key(account.pk),
+                relationships_stamp_key(account.pk),
+                filters_key(account.pk),
+            ]
+        with read_ahead(keys):
+            return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hearth.accounts.models import Account, User
 from hearth.filters import services as filters
 from hearth.filters.models import Filter, FilterKeyword
-from hearth.filters.selectors import _CACHE_KEY
+from hearth.filters.selectors import filters_key
 from hearth.graph import services as graph
 from hearth.posts.tests.factories import make_post
 
@@ -270,7 +270,7 @@ def test_a_member_without_filters_costs_no_look_for_them_until_she_adds_one(
     # looked up (looking them up caches them)
     ids = [int(item["id"]) for item in client.get(HOME, headers=ana).json()]
     assert dune.pk in ids
-    assert cache.get(_CACHE_KEY.format(ana_account.pk)) is None
+    assert cache.get(filters_key(ana_account.pk)) is None
 
     # Then once she hides "dune" through the API, her next read applies it
     created = client.post(

@@ -152,3 +152,43 @@ def test_redis_replies_are_parsed_in_c() -> None:
     from redis.utils import HIREDIS_AVAILABLE
 
     assert HIREDIS_AVAILABLE
+
+
+# --- read_ahead: a page's known reads in one round trip ---------------------------------------
+
+
+def test_read_ahead_answers_each_first_read_from_one_round_trip(cache: RedisCache) -> None:
+    # Given values in the cache, and a key that is not
+    cache.set("badge", 3, 60)
+    cache.set("role", True, 60)
+    cache.set("stamp", "s1", 60)
+
+    with cache.read_ahead(["badge", "role", "stamp", "missing"]):
+        # When they change in Redis behind the block's back (another process)
+        cache._cache.set(cache.make_and_validate_key("badge"), 99, 60)
+        # Then the first read of each is what was read ahead, an absent key absent
+        assert cache.get("badge") == 3
+        assert cache.get("missing", "none") == "none"
+        # And a second read asks Redis
+        assert cache.get("badge") == 99
+        # And a value this block writes or deletes is never answered from what was read
+        cache.set("role", False, 60)
+        assert cache.get("role") is False
+        cache.delete_many(["stamp"])
+        assert cache.get("stamp") is None
+
+    # And outside the block every read asks Redis
+    cache._cache.set(cache.make_and_validate_key("role"), "later", 60)
+    assert cache.get("role") == "later"
+
+
+def test_read_ahead_is_this_threads_alone(cache: RedisCache) -> None:
+    cache.set("badge", 1, 60)
+    seen: list[object] = []
+    with cache.read_ahead(["badge"]):
+        cache._cache.set(cache.make_and_validate_key("badge"), 2, 60)
+        other = threading.Thread(target=lambda: seen.append(cache.get("badge")))
+        other.start()
+        other.join()
+        assert cache.get("badge") == 1
+    assert seen == [2]
