@@ -12,10 +12,13 @@ from hearth.web.csrf import response_csrf_token
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """What every page's frame needs: the server's name and the reader's theme."""
+    """What every page's frame needs: the server's name, the reader's theme and the page's
+    URL name (which the navigation marks as current)."""
     user = getattr(request, "user", None)
     theme = user.theme if user is not None and user.is_authenticated else "auto"
+    match = getattr(request, "resolver_match", None)
     return {
+        "url_name": match.url_name if match is not None else None,
         "instance_name": settings.HEARTH_INSTANCE_NAME,
         "instance_domain": settings.HEARTH_DOMAIN,
         "contact_email": settings.HEARTH_CONTACT_EMAIL,
