@@ -18,6 +18,11 @@ Aware datetimes are values too (marked by instants in the year 1): PostgreSQL's 
 them to psycopg as they are, while SQLite's turns them into text, so there a query taking one
 is built every time.
 
+`CompiledUpdate` does the same for an UPDATE (`queryset.update(**changes)`), and `counter`
+makes the one hot writes share: a counter column moved by a delta, never below 0
+(`_POSTS_COUNT.run([author_id], 1)`). The ORM's UPDATE for one counter cost 0.37 ms of CPU to
+build and send; compiled, 0.10.
+
 On PostgreSQL the SQL is also a prepared statement, so the database skips planning it too. The
 home timeline's visibility query takes about 2 ms to plan and 0.3 ms to run; prepared,
 PostgreSQL plans it for the values for five runs and then settles on a generic plan (planning:
@@ -38,14 +43,16 @@ cost more than a third of a millisecond per home timeline.
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, Self
+from typing import Any, NamedTuple, Self, cast
 
 import psycopg
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
+from django.db.models.functions import Greatest
+from django.db.models.sql import UpdateQuery
 from psycopg.abc import Params
 
 Value = int | str | datetime | Sequence[int]
@@ -75,13 +82,8 @@ class CompiledQuery:
 
     def rows(self, *values: Value) -> list[tuple[Any, ...]]:
         """The rows `build(*values)` would return: tuples, as from `values_list`."""
-        shape = tuple(
-            ("s", None) if isinstance(value, str) else ("i", None) if isinstance(value, int)
-            else ("d", None) if isinstance(value, datetime) else ("l", len(value))
-            for value in values
-        )  # fmt: skip
         connection = connections[DEFAULT_DB_ALIAS]
-        key = (connection.vendor, shape)
+        key = (connection.vendor, _shape(values))
         if key not in self._templates and len(self._templates) < MAX_SHAPES:
             self._templates[key] = _compile(self.build(*_marks(values)), values)
         template = self._templates.get(key)
@@ -103,6 +105,70 @@ class CompiledQuery:
                     cells[position] = function(cells[position], expression, connection)
             converted.append(tuple(cells))
         return converted
+
+
+def _shape(values: Sequence[Value]) -> tuple[tuple[str, int | None], ...]:
+    return tuple(
+        ("s", None) if isinstance(value, str) else ("i", None) if isinstance(value, int)
+        else ("d", None) if isinstance(value, datetime) else ("l", len(value))
+        for value in values
+    )  # fmt: skip
+
+
+Changes = tuple[QuerySet[Any], dict[str, Any]]
+
+
+class CompiledUpdate:
+    """An UPDATE compiled once per shape, as CompiledQuery compiles a SELECT: `build(*values)`
+    returns a queryset and the changes `queryset.update(**changes)` would make, and
+    `run(*values)` makes them (returning the rows changed). For the counters hot writes bump
+    (a post's author's, a liked post's): building and compiling the ORM's UPDATE cost three
+    times what sending it does. An update reaching other tables falls back to the ORM."""
+
+    def __init__(self, build: Callable[..., Changes]) -> None:
+        self.build = build
+        self._templates: dict[tuple[Any, ...], _Template | None] = {}
+
+    def run(self, *values: Value) -> int:
+        connection = connections[DEFAULT_DB_ALIAS]
+        key = (connection.vendor, _shape(values))
+        if key not in self._templates and len(self._templates) < MAX_SHAPES:
+            self._templates[key] = _compile_update(*self.build(*_marks(values)), values)
+        template = self._templates.get(key)
+        if template is None:
+            queryset, changes = self.build(*values)
+            return int(queryset.update(**changes))
+        cursor, raw = _cursor(connection)
+        params = [_value(slot, values) for slot in (template.raw_slots if raw else template.slots)]
+        with transaction.mark_for_rollback_on_error(using=DEFAULT_DB_ALIAS), cursor:
+            cursor.execute(template.raw_sql if raw else template.sql, params)
+            return int(cursor.rowcount)
+
+
+def counter(model: type[Model], field: str) -> CompiledUpdate:
+    """A counter column's update: `run(ids, delta)` adds `delta` to `field` of those rows in
+    SQL (concurrent changes add up), never below 0 (a drifted counter stays sane)."""
+
+    def build(ids: list[int], delta: int) -> Changes:
+        return model._default_manager.filter(pk__in=ids), {field: Greatest(F(field) + delta, 0)}
+
+    return CompiledUpdate(build)
+
+
+def _compile_update(
+    queryset: QuerySet[Any], changes: dict[str, Any], values: Sequence[Value]
+) -> _Template | None:
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+    query.add_update_values(changes)
+    query.annotations = {}
+    query.get_initial_alias()
+    if query.related_updates or query.count_active_tables() != 1:
+        return None  # Django selects the ids first, or updates several tables
+    try:
+        sql, params = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    except EmptyResultSet:
+        return None
+    return _template(sql, params, values, []) if sql else None
 
 
 class _PreparingCursor(psycopg.RawCursor[Any]):
@@ -234,6 +300,24 @@ def _marks(values: Sequence[Value]) -> list[Value]:
 
 def _compile(probe: QuerySet[Any, tuple[Any, ...]], values: Sequence[Value]) -> _Template | None:
     """The template for `probe` (built from the marks), or None if a mark is missing."""
+    compiler = probe.query.get_compiler(using=DEFAULT_DB_ALIAS)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. `pk__in=[]`: the queryset itself knows to answer nothing
+        return None
+    columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    converters = [
+        (position, functions, expression)
+        for position, (functions, expression) in compiler.get_converters(columns).items()
+    ]
+    return _template(sql, params, values, converters)
+
+
+def _template(
+    sql: str, params: Sequence[Any], values: Sequence[Value], converters: list[Converter]
+) -> _Template | None:
+    """The template of Django's `sql` and `params` compiled from the marks of `values`, or
+    None if a mark is missing among the parameters (the build transformed a value)."""
     where: dict[Any, Slot] = {}
     for arg, value in enumerate(values):
         if isinstance(value, str):
@@ -245,22 +329,12 @@ def _compile(probe: QuerySet[Any, tuple[Any, ...]], values: Sequence[Value]) -> 
         else:
             for item in range(len(value)):
                 where[_mark_int(arg, item)] = (_ITEM, (arg, item))
-    compiler = probe.query.get_compiler(using=DEFAULT_DB_ALIAS)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:  # e.g. `pk__in=[]`: the queryset itself knows to answer nothing
-        return None
     slots: list[Slot] = []
     for param in params:
         found = where.get(param) if isinstance(param, (int, str, datetime)) else None
         slots.append(found if found is not None else (_KEEP, param))
     if {slot for slot in slots if slot[0] != _KEEP} != set(where.values()):
         return None
-    columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
-    converters = [
-        (position, functions, expression)
-        for position, (functions, expression) in compiler.get_converters(columns).items()
-    ]
     raw_sql, logged_sql, raw_slots = _numbered(sql, slots)
     _LOGGED_AS[raw_sql] = logged_sql
     return _Template(sql, raw_sql, slots, raw_slots, converters)

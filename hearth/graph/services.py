@@ -15,6 +15,7 @@ from django.db.models.functions import Greatest
 
 from hearth.accounts.models import Account, User
 from hearth.core.cache import forget
+from hearth.core.compiled import counter
 from hearth.graph import signals
 from hearth.graph.errors import BlockedError, FollowRequestNotFoundError, SelfRelationshipError
 from hearth.graph.models import Block, Follow, FollowRequest, Mute
@@ -238,14 +239,14 @@ def _follow_delete(*, follower_id: int, target_id: int) -> None:
 
 
 def _counters_add(*, follower_id: int, target_id: int, delta: Literal[1, -1]) -> None:
-    """Move both counters by one in SQL (F expressions), so concurrent changes add up instead
-    of overwriting each other. Greatest keeps a counter that drifted from ever going negative."""
-    Account.objects.filter(pk=follower_id).update(
-        following_count=Greatest(F("following_count") + delta, 0)
-    )
-    Account.objects.filter(pk=target_id).update(
-        followers_count=Greatest(F("followers_count") + delta, 0)
-    )
+    """Move both counters by one in SQL, so concurrent changes add up instead of overwriting
+    each other; a counter that drifted never goes negative (hearth.core.compiled.counter)."""
+    _FOLLOWING.run([follower_id], delta)
+    _FOLLOWERS.run([target_id], delta)
+
+
+_FOLLOWING = counter(Account, "following_count")
+_FOLLOWERS = counter(Account, "followers_count")
 
 
 def _follow_request_take(*, actor: Account, requester: Account) -> FollowRequest:

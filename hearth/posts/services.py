@@ -28,7 +28,7 @@ from hearth.accounts.models import Account, User
 from hearth.accounts.models.user import Visibility
 from hearth.accounts.selectors import account_list_visible
 from hearth.accounts.services import POSTING_LANGUAGES
-from hearth.core.compiled import CompiledQuery
+from hearth.core.compiled import CompiledQuery, counter
 from hearth.media import services as media_services
 from hearth.media.models import MediaAttachment
 from hearth.posts import signals
@@ -148,7 +148,7 @@ def post_publish(
     _posts_count_add([author.pk], 1)
     author.posts_count += 1  # as the row now says: the answer shows the post counted
     if parent is not None:
-        Post.objects.filter(pk=parent.pk).update(replies_count=F("replies_count") + 1)
+        _REPLIES.run([parent.pk], 1)
     signals.post_created_in_transaction.send(sender=Post, post_id=post.pk, is_reblog=False)
     signals.send_on_commit(
         signals.post_created,
@@ -241,7 +241,7 @@ def favourite(*, actor: Account, post: Post) -> None:
     _require_visible(actor, original)
     _, created = Favourite.objects.get_or_create(account=actor, post=original)
     if created:
-        Post.objects.filter(pk=original.pk).update(favourites_count=F("favourites_count") + 1)
+        _FAVOURITES.run([original.pk], 1)
         signals.send_on_commit(signals.favourited, post_id=original.pk, account_id=actor.pk)
 
 
@@ -251,9 +251,7 @@ def unfavourite(*, actor: Account, post: Post) -> None:
     original = _original(post)
     deleted, _ = Favourite.objects.filter(account=actor, post=original).delete()
     if deleted:
-        Post.objects.filter(pk=original.pk).update(
-            favourites_count=Greatest(F("favourites_count") - 1, 0)
-        )
+        _FAVOURITES.run([original.pk], -1)
         signals.send_on_commit(signals.unfavourited, post_id=original.pk, account_id=actor.pk)
 
 
@@ -277,7 +275,7 @@ def reblog(*, actor: Account, post: Post) -> Post:
     except IntegrityError:
         # The same repost was made concurrently and won the (author, reblog_of) constraint.
         return Post.objects.get(author=actor, reblog_of=original)
-    Post.objects.filter(pk=original.pk).update(reblogs_count=F("reblogs_count") + 1)
+    _REBLOGS.run([original.pk], 1)
     _posts_count_add([actor.pk], 1)
     signals.post_created_in_transaction.send(sender=Post, post_id=repost.pk, is_reblog=True)
     signals.send_on_commit(
@@ -522,22 +520,24 @@ def _hashtag_create(name: str) -> tuple[int, str]:
 
 
 def _posts_count_add(account_ids: Sequence[int], delta: int) -> None:
-    Account.objects.filter(pk__in=account_ids).update(
-        posts_count=Greatest(F("posts_count") + delta, 0)
-    )
+    if account_ids:
+        _POSTS_COUNT.run(list(account_ids), delta)
+
+
+#: The counters posting, replying, liking and reposting bump: compiled UPDATEs.
+_POSTS_COUNT = counter(Account, "posts_count")
+_REPLIES = counter(Post, "replies_count")
+_FAVOURITES = counter(Post, "favourites_count")
+_REBLOGS = counter(Post, "reblogs_count")
 
 
 def _delete(post: Post) -> None:
     """Delete `post` and its reposts, settle the counters, signal each deletion on commit."""
     reposts = list(Post.objects.filter(reblog_of=post).values_list("pk", "author_id"))
     if post.in_reply_to_id is not None:
-        Post.objects.filter(pk=post.in_reply_to_id).update(
-            replies_count=Greatest(F("replies_count") - 1, 0)
-        )
+        _REPLIES.run([post.in_reply_to_id], -1)
     if post.reblog_of_id is not None:
-        Post.objects.filter(pk=post.reblog_of_id).update(
-            reblogs_count=Greatest(F("reblogs_count") - 1, 0)
-        )
+        _REBLOGS.run([post.reblog_of_id], -1)
     _posts_count_add([post.author_id], -1)
     # One repost per account and post (a constraint), so each of these loses exactly one.
     _posts_count_add([author_id for _, author_id in reposts], -1)

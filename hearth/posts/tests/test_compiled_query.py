@@ -5,12 +5,20 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from hearth.accounts.models import Account
-from hearth.core.compiled import _ITEM, _KEEP, _SCALAR, CompiledQuery, _numbered
+from hearth.core.compiled import (
+    _ITEM,
+    _KEEP,
+    _SCALAR,
+    CompiledQuery,
+    CompiledUpdate,
+    _numbered,
+    counter,
+)
 from hearth.posts.tests.factories import make_account
 
 pytestmark = pytest.mark.django_db
@@ -244,3 +252,70 @@ def _backend() -> int:
         cursor.execute("SELECT pg_backend_pid()")
         pid: int = cursor.fetchone()[0]
         return pid
+
+
+# --- CompiledUpdate ----------------------------------------------------------------------------
+
+
+def test_an_update_changes_what_the_querysets_update_would(
+    django_assert_num_queries: Any,
+) -> None:
+    # Given three accounts, and their posts counter's update (compiled once per number of ids)
+    ana, bruno, carla = (make_account(name) for name in ("ana", "bruno", "carla"))
+    add = counter(Account, "posts_count")
+
+    # When it runs for one account, then two, then again with new values (one query each)
+    with django_assert_num_queries(4):
+        assert add.run([ana.pk], 3) == 1
+        assert add.run([ana.pk, bruno.pk], 2) == 2
+        assert add.run([bruno.pk], -5) == 1
+        assert add.run([carla.pk + 1000], 1) == 0
+
+    # Then the counters are what the ORM's update would have made (never below 0), and carla's
+    # is untouched
+    counts = dict(Account.objects.values_list("username", "posts_count"))
+    assert (counts["ana"], counts["bruno"], counts["carla"]) == (5, 0, 0)
+    # And each shape ran from its template, not rebuilt
+    assert all(template is not None for template in add._templates.values())
+
+
+def test_an_update_reaching_another_table_is_left_to_the_orm() -> None:
+    # Given an update whose filter joins the user table (Django selects the ids first)
+    made = make_account("ana")
+    bump = CompiledUpdate(
+        lambda name, delta: (
+            Account.objects.filter(user__username=name),
+            {"posts_count": F("posts_count") + delta},
+        )
+    )
+
+    # When it runs, it is not compiled but still updates
+    assert bump.run("ana", 2) == 1
+    assert set(bump._templates.values()) == {None}
+    made.refresh_from_db()
+    assert made.posts_count == 2
+
+
+def test_an_update_rolls_back_with_its_transaction() -> None:
+    made = make_account("ana")
+    add = counter(Account, "posts_count")
+
+    def bump_then_fail() -> None:
+        with transaction.atomic():
+            add.run([made.pk], 4)
+            raise RuntimeError("undo")
+
+    with pytest.raises(RuntimeError):
+        bump_then_fail()
+    made.refresh_from_db()
+    assert made.posts_count == 0
+
+
+@pytest.mark.postgres
+def test_postgresql_prepares_an_update_once_per_shape() -> None:
+    made = [make_account(f"member{n}") for n in range(2)]
+    add = counter(Account, "posts_count")
+    for run in range(6):
+        add.run([made[run % 2].pk], 1)
+    [(runs, generic)] = _prepared('"posts_count"')
+    assert runs == 6
