@@ -41,3 +41,51 @@ def test_session_activity_is_recorded_at_most_once_per_interval(client, user):
 
 def test_anonymous_requests_never_touch_the_sessions_table(client, db):
     assert _usersession_queries(client) == []
+
+
+def test_a_members_page_reads_its_frames_cached_values_in_one_round_trip(
+    client_with_user, user, settings, monkeypatch
+):
+    # Given the Redis cache (each lane's own key prefix), its reads of several keys recorded
+    import os
+    import uuid
+
+    from hearth.core.cache import RedisCache
+    from hearth.filters.selectors import filters_key
+    from hearth.graph.selectors import relationships_stamp_key
+    from hearth.moderation.roles import nav_key
+    from hearth.notifications.selectors import unread_badge_key
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "hearth.core.cache.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    client_with_user.force_login(user)
+    batches: list[list[str]] = []
+    real_get_many = RedisCache.get_many
+
+    def get_many(self, keys, *args, **kwargs):
+        batches.append(list(keys))
+        return real_get_many(self, keys, *args, **kwargs)
+
+    monkeypatch.setattr(RedisCache, "get_many", get_many)
+    account = user.account
+    frame = [
+        nav_key(user.pk),
+        unread_badge_key(account.pk),
+        relationships_stamp_key(account.pk),
+        filters_key(account.pk),
+    ]
+
+    # When the member opens their home page, the frame's values come in one batch
+    assert client_with_user.get("/").status_code == 200
+    assert frame in batches
+
+    # Then an htmx fragment and a form's POST read nothing ahead (they show no frame)
+    batches.clear()
+    client_with_user.get("/", headers={"HX-Request": "true"})
+    client_with_user.post("/settings/filters", {})
+    assert frame not in batches
