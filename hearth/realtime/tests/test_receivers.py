@@ -2,13 +2,11 @@
 layer (the configured one: in-memory, or channels-redis when REDIS_URL is set) and no queries,
 with every stream still getting its event. Real consumers, real services, real signals."""
 
-import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from channels.layers import get_channel_layer
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,30 +15,32 @@ from hearth.graph import services as graph
 from hearth.moderation.actions import action_take
 from hearth.moderation.roles import moderator_grant
 from hearth.posts import signals as posts_signals
-from hearth.realtime import groups, receivers
+from hearth.realtime import groups, publish, receivers
 from hearth.realtime.tests.conftest import TokenFor
 from hearth.realtime.tests.test_consumers import QUIET, next_event, run, socket, sync, write
 from hearth.testing.fixtures import make_user
 
-#: (the task that sent it, group, message) for every post event the layer was asked to send.
-Sends = list[tuple["asyncio.Task[Any] | None", str, dict[str, Any]]]
+#: (the hand-off that sent it, group, message) for every post event given to the layer.
+Sends = list[tuple[int, str, dict[str, Any]]]
 
 
 @pytest.fixture
 def layer_sends(monkeypatch: pytest.MonkeyPatch) -> Sends:
-    """The layer's post events, each with the task that sent it: one task is one hand-off
-    (publish_many runs one coroutine). The layer still sends them."""
-    layer = get_channel_layer()
-    assert layer is not None
-    real_group_send = layer.group_send
+    """The post events handed to the layer, each with the number of the hand-off that carried
+    it (publish.publish_many hands a batch over at once: one pipelined round trip with Redis,
+    one coroutine in memory). The layer still sends them."""
+    real_hand_off = publish._hand_off
     sends: Sends = []
+    hand_offs = iter(range(1_000_000))
 
-    async def group_send(group: str, message: dict[str, Any]) -> None:
-        if message.get("type") == "post.event":
-            sends.append((asyncio.current_task(), group, message))
-        await real_group_send(group, message)
+    def hand_off(layer: Any, batch: list[tuple[tuple[str, ...], dict[str, Any]]]) -> None:
+        number = next(hand_offs)
+        for groups_, message in batch:
+            if message.get("type") == "post.event":
+                sends.extend((number, group, message) for group in groups_)
+        real_hand_off(layer, batch)
 
-    monkeypatch.setattr(layer, "group_send", group_send)
+    monkeypatch.setattr(publish, "_hand_off", hand_off)
     return sends
 
 
@@ -96,7 +96,7 @@ def test_a_tagged_post_reaches_every_stream_in_one_hand_off_without_queries(
         ]
         assert {json.loads(event["payload"])["id"] for event in received} == {str(post.pk)}
         # from one hand-off to the layer, one message per group
-        assert len({task for task, _, _ in layer_sends}) == 1
+        assert len({number for number, _, _ in layer_sends}) == 1
         assert sorted(group for _, group, _ in layer_sends) == sorted(
             [
                 groups.author(bruno.account.pk),
@@ -136,6 +136,6 @@ def test_an_approved_held_post_is_read_back_and_streamed(
         # Then the stream gets it once approved, each time from one hand-off to the layer
         assert event["stream"] == ["hashtag", "hearth"]
         assert json.loads(event["payload"])["id"] == str(post.pk)
-        assert len({task for task, _, _ in layer_sends}) == 2
+        assert len({number for number, _, _ in layer_sends}) == 2
 
     run(body)
