@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from hearth.api.main import api
 from hearth.api.oauth import settings_views
 from hearth.api.oauth import views as oauth
+from hearth.core.urls import nest_by_prefix
 
 
 @csrf_exempt
@@ -19,8 +20,14 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"error": "Record not found"}, status=404)
 
 
+_api_routes, _api_app, _api_namespace = api.urls
+#: What clients ask for most: reading timelines and notifications, then posting.
+_BUSIEST = ("v1/timelines", "v1/statuses", "v1/notifications", "v1/accounts", "v1/markers")
+
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("api/", api.urls),
+    # One include per resource (v1/statuses, ...): resolving a path tries a few dozen prefixes
+    # instead of a hundred routes (hearth.core.urls).
+    path("api/", (nest_by_prefix(_api_routes, first=_BUSIEST), _api_app, _api_namespace)),
     re_path(r"^api/", api_not_found),
     path("oauth/authorize", oauth.authorize, name="oauth_authorize"),
     path("oauth/authorize/native", oauth.native, name="oauth_native"),
