@@ -43,19 +43,21 @@ cost more than a third of a millisecond per home timeline.
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, Self, cast
+from typing import Any, Generic, NamedTuple, Self, TypeVar, cast
 
 import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Field, Model, QuerySet
 from django.db.models.functions import Greatest
-from django.db.models.sql import UpdateQuery
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery, UpdateQuery
 from psycopg.abc import Params
 
 Value = int | str | datetime | Sequence[int]
+M = TypeVar("M", bound=Model)
 _BASE = -(2**62)
 _SPAN = 2**20
 _DATETIME_BASE = datetime(1, 1, 1, tzinfo=UTC)
@@ -169,6 +171,98 @@ def _compile_update(
     except EmptyResultSet:
         return None
     return _template(sql, params, values, []) if sql else None
+
+
+class _Insert(NamedTuple):
+    sql: str
+    raw_sql: str
+    fields: "list[Field[Any, Any]]"  # the columns given, in the SQL's order
+    returning: "list[Field[Any, Any]]"  # what the database hands back (an automatic id)
+
+
+class CompiledInsert(Generic[M]):
+    """`model.objects.create(**fields)` with the INSERT compiled once per process (per set of
+    columns): the instance is made and saved as Django would (defaults, `auto_now_add`, the
+    database's id read back), but the statement is sent as it is, prepared on PostgreSQL.
+    Building it through the ORM cost a post and its outbox row ~0.45 ms of CPU; compiled, a
+    third of that. Models with pre_save or post_save receivers, and values that are SQL
+    expressions, go through the ORM's own save."""
+
+    def __init__(self, model: type[M]) -> None:
+        self.model = model
+        self._templates: dict[tuple[str, bool], _Insert | None] = {}
+
+    def create(self, **values: Any) -> M:
+        instance = self.model(**values)
+        if pre_save.has_listeners(self.model) or post_save.has_listeners(self.model):
+            instance.save(force_insert=True)
+            return instance
+        connection = connections[DEFAULT_DB_ALIAS]
+        key = (connection.vendor, instance.pk is not None)
+        if key not in self._templates:
+            self._templates[key] = _compile_insert(instance, connection)
+        template = self._templates[key]
+        row = _insert_values(instance, template, connection) if template is not None else None
+        if template is None or row is None:
+            instance.save(force_insert=True)
+            return instance
+        cursor, raw = _cursor(connection)
+        with transaction.mark_for_rollback_on_error(using=DEFAULT_DB_ALIAS), cursor:
+            cursor.execute(template.raw_sql if raw else template.sql, row)
+            returned = cursor.fetchone() if template.returning else ()
+        for field, value in zip(template.returning, returned or (), strict=True):
+            setattr(instance, field.attname, value)
+        instance._state.adding = False
+        instance._state.db = DEFAULT_DB_ALIAS
+        return instance
+
+
+def _insert_values(
+    instance: Model, template: _Insert, connection: BaseDatabaseWrapper
+) -> list[Any] | None:
+    """The INSERT's parameters for `instance`, as Django's compiler makes them (each field's
+    pre_save, then its database value), or None when one is an SQL expression."""
+    row = []
+    for field in template.fields:
+        value = field.pre_save(instance, add=True)
+        if hasattr(value, "resolve_expression"):
+            return None
+        row.append(field.get_db_prep_save(value, connection=connection))
+    return row
+
+
+def _compile_insert(instance: Model, connection: BaseDatabaseWrapper) -> _Insert | None:
+    """The INSERT Django would send to save `instance` (a probe: nothing runs), checked to
+    take exactly the values `_insert_values` computes; None if it doesn't, or if the backend
+    can't read the new row's columns back."""
+    meta = instance._meta
+    pk_set = instance.pk is not None
+    fields = [
+        field
+        for field in meta.local_concrete_fields
+        if not field.generated and (pk_set or field is not meta.auto_field)
+    ]
+    returning = list(meta.db_returning_fields)
+    if returning and not connection.features.can_return_columns_from_insert:
+        return None
+    query = InsertQuery(instance.__class__)
+    query.insert_values(fields, [instance], raw=True)
+    compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
+    compiler.returning_fields = returning
+    statements = compiler.as_sql()
+    columns = [field.get_col(meta.db_table) for field in returning]
+    if len(statements) != 1 or compiler.get_converters(columns):
+        return None
+    sql, params = statements[0]
+    expected = [
+        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
+    ]
+    if list(params) != expected or sql.count("%s") != len(fields):
+        return None
+    slots: list[Slot] = [(_SCALAR, position) for position in range(len(fields))]
+    raw_sql, logged_sql, _ = _numbered(sql, slots)
+    _LOGGED_AS[raw_sql] = logged_sql
+    return _Insert(sql, raw_sql, fields, returning)
 
 
 class _PreparingCursor(psycopg.RawCursor[Any]):

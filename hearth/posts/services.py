@@ -28,7 +28,7 @@ from hearth.accounts.models import Account, User
 from hearth.accounts.models.user import Visibility
 from hearth.accounts.selectors import account_list_visible
 from hearth.accounts.services import POSTING_LANGUAGES
-from hearth.core.compiled import CompiledQuery, counter
+from hearth.core.compiled import CompiledInsert, CompiledQuery, counter
 from hearth.media import services as media_services
 from hearth.media.models import MediaAttachment
 from hearth.posts import signals
@@ -56,6 +56,8 @@ from hearth.posts.selectors import OPEN_VISIBILITIES, PostView, can_see, new_pos
 from hearth.posts.text import RenderedText, is_blank, render, text_length
 
 SPOILER_MAX_LENGTH = 500
+#: Every post is one of these INSERTs, compiled once (hearth.core.compiled).
+_POST = CompiledInsert(Post)
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -129,7 +131,7 @@ def post_publish(
     verdict = _screen(Draft(author, text, spoiler_text, mention_ids), errors)
     if errors:
         raise ValidationError(errors)
-    post = Post.objects.create(
+    post = _POST.create(
         review_state=ModerationState.HELD if verdict.outcome == Outcome.HOLD else "",
         review_reason=_held_because(verdict),
         author=author,
@@ -142,7 +144,8 @@ def post_publish(
         in_reply_to=parent,
         in_reply_to_account_id=parent.author_id if parent is not None else None,
     )
-    Mention.objects.bulk_create(Mention(post=post, account_id=pk) for pk in mention_ids)
+    if mention_ids:
+        Mention.objects.bulk_create(Mention(post=post, account_id=pk) for pk in mention_ids)
     hashtags = _hashtags_link(post, rendered.hashtags)
     media_services.media_attach(post_id=post.pk, media=media)
     _posts_count_add([author.pk], 1)

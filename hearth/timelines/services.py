@@ -22,6 +22,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hearth.accounts.models.user import Visibility
+from hearth.core.compiled import CompiledInsert
 from hearth.graph.models import Follow
 from hearth.posts.models import Mention, Post
 from hearth.timelines.feeds import (
@@ -48,6 +49,8 @@ SWEEP_BATCH = 500
 MAX_ATTEMPTS = 10
 #: Finished jobs are deleted after this long.
 DONE_JOBS_KEPT = timedelta(days=1)
+#: Every post and repost writes one (hearth.core.compiled).
+_JOB = CompiledInsert(FanoutJob)
 
 
 # --- The outbox ------------------------------------------------------------------------------
@@ -57,9 +60,7 @@ def fanout_job_record(*, post_id: int, is_reblog: bool) -> None:
     """Write the outbox row for a new post or repost, inside the transaction that creates it
     (called from the posts `post_created_in_transaction` signal, which says which it is): the
     post and its fan-out commit together."""
-    FanoutJob.objects.create(
-        post_id=post_id, kind=FanoutJob.Kind.REBLOG if is_reblog else FanoutJob.Kind.POST
-    )
+    _JOB.create(post_id=post_id, kind=FanoutJob.Kind.REBLOG if is_reblog else FanoutJob.Kind.POST)
 
 
 def fanout_post(*, post_id: int, alone: bool = False) -> int:
