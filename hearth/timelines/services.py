@@ -15,6 +15,7 @@ readers merge their posts in when reading (feeds.home_feed_ids).
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,7 +23,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hearth.accounts.models.user import Visibility
-from hearth.core.compiled import CompiledInsert
+from hearth.core.compiled import CompiledInsert, CompiledQuery
 from hearth.graph.models import Follow
 from hearth.posts.models import Mention, Post
 from hearth.timelines.feeds import (
@@ -130,12 +131,16 @@ def _deliver_jobs(jobs: list[FanoutJob]) -> tuple[int, list[int], Exception | No
             together.setdefault(post.author_id, []).append(post)
         else:
             alone.append(post)
-    groups = [[post] for post in alone] + list(together.values())
+    # (a post for all followers of a small audience, with its followers already found)
+    followers = _small_authors_followers(together)
+    groups = [([post], None) for post in alone] + [
+        (authored, followers.get(author_id)) for author_id, authored in together.items()
+    ]
     writes, failure = 0, None
     delivered: set[int] = set()
-    for group in groups:
+    for group, known in groups:
         try:
-            writes += _deliver(group)
+            writes += _deliver(group, known)
         except Exception as error:
             logger.exception("fan-out of posts %s failed", [post.pk for post in group])
             failure = failure or error
@@ -155,13 +160,47 @@ def _to_all_followers(post: Post) -> bool:
     )
 
 
-def _deliver(posts: list[Post]) -> int:
+def _small_authors_followers(together: dict[int, list[Post]]) -> dict[int, list[int]]:
+    """{author: their active followers} for the authors of `together` (posts all their active
+    followers get) with fewer than BATCH_SIZE followers: most authors, when many members post
+    at once. One query for all of them, where walking each one's follows took a query each
+    (the worker's largest cost per post then); bigger audiences are walked in batches."""
+    small = sorted(
+        author_id
+        for author_id, posts in together.items()
+        if posts[0].author.followers_count < BATCH_SIZE
+    )
+    found: dict[int, list[int]] = {author_id: [] for author_id in small}
+    if small:
+        since = timezone.now() - timedelta(days=settings.HEARTH_FEED_ACTIVE_DAYS)
+        for author_id, follower_id in _FOLLOWERS_OF.rows(small, since):
+            found[author_id].append(follower_id)
+    return found
+
+
+def _followers_of_query(author_ids: list[int], since: datetime) -> QuerySet[Any, tuple[Any, ...]]:
+    rows: QuerySet[Any, tuple[Any, ...]] = Follow.objects.filter(
+        target_id__in=author_ids, follower__last_active_at__gte=since
+    ).values_list("target_id", "follower_id")
+    return rows
+
+
+#: Every fan-out round runs it: compiled once per number of authors (hearth.core.compiled).
+_FOLLOWERS_OF = CompiledQuery(_followers_of_query)
+
+
+def _deliver(posts: list[Post], followers: list[int] | None = None) -> int:
     """Deliver posts that go to the same feeds: one post, or several of one author's that all
     their active followers get (_to_all_followers), in one walk of the follows and one push
-    per batch of feeds. Returns the feed writes."""
+    per batch of feeds. `followers`: the author's active followers, when already known
+    (_small_authors_followers): then the author's and their feeds take one push. Returns the
+    feed writes."""
     store = get_feed_store()
     first = posts[0]
     items = [FeedItem(post.pk, post.author_id, post.reblog_of_id) for post in posts]
+    if followers is not None:
+        store.push([first.author_id, *followers], *items)
+        return len(items) * (1 + len(followers))
     store.push([first.author_id], *items)
     writes = len(items)
     if first.review_state:

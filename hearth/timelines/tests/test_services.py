@@ -160,6 +160,36 @@ def test_a_burst_costs_the_queries_of_one_post_per_author(
     assert all(store.contains(follower.pk, post.pk) for follower in followers for post in made)
 
 
+def test_a_round_of_many_authors_walks_their_follows_in_one_query(store, ana):
+    # Given six members with two active followers each (and ana, who follows all of them),
+    # each with a post waiting
+    authors = [make_account() for _ in range(6)]
+    audience = {}
+    for author in authors:
+        audience[author.pk] = [make_account(), make_account(), ana]
+        for follower in audience[author.pk]:
+            graph.follow(actor=follower, target=author)
+    made = {author.pk: make_post(author, "hello") for author in authors}
+
+    # When one round delivers them all
+    with CaptureQueriesContext(connection) as queries:
+        writes = services.fanout_post(post_id=made[authors[0].pk].pk)
+
+    # Then the follows were read once, for all six authors
+    follows_reads = [
+        query["sql"] for query in queries.captured_queries if '"graph_follow"' in query["sql"]
+    ]
+    assert len(follows_reads) == 1
+    # and each post reached its author's and their followers' feeds, and nobody else's
+    assert writes == 6 * 4
+    for author in authors:
+        post = made[author.pk]
+        assert store.contains(author.pk, post.pk)
+        assert all(store.contains(follower.pk, post.pk) for follower in audience[author.pk])
+        others = [other for other in authors if other.pk != author.pk]
+        assert not any(store.contains(other.pk, post.pk) for other in others)
+
+
 def test_a_round_takes_at_most_coalesce_max_jobs_then_the_next(store, ana, bruno, monkeypatch):
     monkeypatch.setattr(services, "COALESCE_MAX", 3)
     graph.follow(actor=ana, target=bruno)
