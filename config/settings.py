@@ -217,7 +217,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "hearth.core.cache.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db sessions, saved with one compiled UPDATE (hearth/accounts/sessions.py).
+SESSION_ENGINE = "hearth.accounts.sessions"
 
 # --- Realtime (streaming API) ---------------------------------------------------------------------
 # The channel layer carries stream events between processes: Redis when REDIS_URL is set; else

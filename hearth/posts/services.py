@@ -58,6 +58,7 @@ from hearth.posts.text import RenderedText, is_blank, render, text_length
 SPOILER_MAX_LENGTH = 500
 #: Every post is one of these INSERTs, compiled once (hearth.core.compiled).
 _POST = CompiledInsert(Post)
+_POST_HASHTAG = CompiledInsert(PostHashtag)
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -484,7 +485,10 @@ def _hashtags_link(post: Post, names: Sequence[str]) -> list[str]:
         return []
     known = _hashtags_named(names)
     tags = [known.get(name.lower()) or _hashtag_create(name) for name in names]
-    PostHashtag.objects.bulk_create(PostHashtag(post=post, hashtag_id=pk) for pk, _ in tags)
+    if len(tags) == 1:  # most tagged posts: the compiled INSERT costs a third of bulk_create's
+        _POST_HASHTAG.create(post=post, hashtag_id=tags[0][0])
+    else:
+        PostHashtag.objects.bulk_create(PostHashtag(post=post, hashtag_id=pk) for pk, _ in tags)
     return [stored for _, stored in tags]
 
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.checks import Tags, run_checks
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, path, re_path
 from django.urls.resolvers import RegexPattern
@@ -36,9 +37,14 @@ def test_routes_of_one_resource_share_an_include_and_resolve_as_before() -> None
     ]
     nested = nest_by_prefix(flat)
 
-    # One include per leading path, where its first route was
-    assert [str(item.pattern) for item in nested] == ["v1/statuses", "v1/timelines"]
-    assert all(isinstance(item, URLResolver) for item in nested)
+    # A group per leading path, where its first route was: its exact route, then one include
+    # of the longer ones
+    assert [str(item.pattern) for item in nested] == [
+        "v1/statuses",
+        "v1/statuses/",
+        "v1/timelines/",
+    ]
+    assert [type(item) for item in nested] == [URLPattern, URLResolver, URLResolver]
     # and every path resolves to the same view, arguments and name
     before, after = _resolver(flat), _resolver(nested)
     for url in (
@@ -68,7 +74,7 @@ def test_the_busiest_go_first_but_never_past_a_pattern_that_could_overlap() -> N
         "v1/markers",
         "v1/apps",
         "^v1/(?P<anything>.*)$",
-        "v1/timelines",
+        "v1/timelines/",
         "v1/statuses",
     ]
     # The catch-all still wins over the groups after it, as it did
@@ -111,3 +117,8 @@ def test_every_client_api_route_resolves_to_the_view_it_did_in_the_flat_list() -
         ), url
         tried += 1
     assert tried > 100
+
+
+def test_the_nested_client_api_passes_djangos_url_checks() -> None:
+    # (a nested route must not start with a slash: Django warns, and the deploy check fails)
+    assert [str(message) for message in run_checks(tags=[Tags.urls])] == []
