@@ -9,11 +9,14 @@ from typing import Any
 
 from django.core.cache import cache
 
+from hearth.core.cache import BriefCopy
 from hearth.moderation.models import BlockedPhrase, PhraseAction, ServerRule
 
 CACHE_SECONDS = 24 * 60 * 60  # a safety net; changes invalidate explicitly
 RULES_KEY = "moderation:server-rules:v1"
 PHRASES_KEY = "moderation:blocked-phrases:v1"
+#: How long a process screens posts with its own copy of the blocked phrases.
+PHRASES_LOCAL_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,25 @@ class PhraseMatcher:
     hold: re.Pattern[str] | None
 
 
+#: This process's copy of the matcher (blocked_phrase_matcher).
+_PHRASES_HERE: BriefCopy[PhraseMatcher] = BriefCopy(PHRASES_LOCAL_SECONDS)
+
+
 def blocked_phrase_matcher() -> PhraseMatcher:
-    """One compiled, case-insensitive expression per action, for all the blocked phrases."""
+    """One compiled, case-insensitive expression per action, for all the blocked phrases.
+    Every post is screened with it: each process keeps the matcher PHRASES_LOCAL_SECONDS
+    after reading it from the shared cache (one round trip a post less), so a change reaches
+    the other processes' screening within that time; this process drops its copy at once."""
+    return _PHRASES_HERE.get(_shared_matcher)
+
+
+def phrases_forget() -> None:
+    """A phrase changed: drop the shared matcher and this process's copy."""
+    cache.delete(PHRASES_KEY)
+    _PHRASES_HERE.clear()
+
+
+def _shared_matcher() -> PhraseMatcher:
     cached: PhraseMatcher | None = cache.get(PHRASES_KEY)
     if cached is not None:
         return cached
@@ -71,4 +91,4 @@ def on_rule_changed(sender: Any, **kwargs: Any) -> None:
 
 
 def on_phrase_changed(sender: Any, **kwargs: Any) -> None:
-    cache.delete(PHRASES_KEY)
+    phrases_forget()

@@ -18,7 +18,7 @@ from hearth.moderation.models import (
     ServerRule,
 )
 from hearth.moderation.roles import is_admin, is_moderator
-from hearth.moderation.rules import PHRASES_KEY, RULES_KEY
+from hearth.moderation.rules import RULES_KEY, phrases_forget
 from hearth.moderation.selectors import policy_cache_key, policy_latest_version
 
 MAX_POLICY_LENGTH = 100_000
@@ -101,8 +101,8 @@ def blocked_phrase_audit(
 def _forget_phrases() -> None:
     """Drop the cached matcher now and again after commit: the post_save/post_delete receivers
     drop it inside the transaction, and a post screened before the commit may cache the old set."""
-    cache.delete(PHRASES_KEY)
-    transaction.on_commit(lambda: cache.delete(PHRASES_KEY))
+    phrases_forget()
+    transaction.on_commit(phrases_forget)
 
 
 def _check_phrase(*, phrase: str, action: str, blocked: BlockedPhrase | None = None) -> str:

@@ -13,7 +13,7 @@ from hearth.moderation.models import (
     ServerRule,
 )
 from hearth.moderation.roles import moderator_grant
-from hearth.moderation.rules import PHRASES_KEY, server_rule_list
+from hearth.moderation.rules import PHRASES_KEY, blocked_phrase_matcher, server_rule_list
 from hearth.moderation.selectors import RenderedPolicy, policy_cache_key, policy_get
 from hearth.moderation.services import (
     MAX_POLICY_LENGTH,
@@ -204,6 +204,22 @@ def test_editing_a_phrase_drops_the_cached_matcher(admin_user):
     cache.set(PHRASES_KEY, "stale")
     blocked_phrase_update(actor=admin_user, phrase=phrase, text="poker", action="hold")
     assert cache.get(PHRASES_KEY) is None
+
+
+def test_a_process_screens_with_its_copy_of_the_phrases_and_drops_it_on_a_change(admin_user):
+    # Given the matcher read once (from the database, into the shared cache and this process)
+    phrase = blocked_phrase_add(actor=admin_user, phrase="casino", action="hold")
+    assert blocked_phrase_matcher().hold.search("casino night")
+    # When the shared copy is gone, as another process's change leaves it
+    cache.delete(PHRASES_KEY)
+    # Then this process still screens with its own copy, without a round trip
+    assert blocked_phrase_matcher().hold.search("casino night")
+    assert cache.get(PHRASES_KEY) is None
+    # And a change made here drops this process's copy at once
+    blocked_phrase_update(actor=admin_user, phrase=phrase, text="poker", action="hold")
+    matcher = blocked_phrase_matcher()
+    assert matcher.hold.search("poker face")
+    assert not matcher.hold.search("casino night")
 
 
 # --- Server rules -------------------------------------------------------------------------------
