@@ -35,6 +35,7 @@ from hearth.accounts.models import (
     SignupSettings,
     User,
 )
+from hearth.core.cache import REDIS_DOWN
 
 #: How long a reason for joining may be.
 REASON_MAX_LENGTH = 1000
@@ -221,7 +222,10 @@ ADMIN_MAIL_INTERVAL = 15 * 60
 def _tell_admins(application: SignupApplication) -> None:
     """Email the admins (staff with an address) that an application waits, unless such an
     email went out in the last ADMIN_MAIL_INTERVAL."""
-    if not cache.add("signups:admins-told", 1, ADMIN_MAIL_INTERVAL):
+    try:
+        if not cache.add("signups:admins-told", 1, ADMIN_MAIL_INTERVAL):
+            return
+    except REDIS_DOWN:  # can't tell whether they were told: the queue lists it either way
         return
     admins = list(
         User.objects.filter(is_staff=True, is_active=True)

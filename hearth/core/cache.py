@@ -12,8 +12,18 @@ this keeps that one. config.settings names RedisCache as the cache backend with 
 rendered post keyed by its version and counters): served from memory, they cost no round trip
 to Redis and no unpickling. Only for such values: nothing ever invalidates a copy.
 `BriefCopy` keeps one value a few seconds, for what may show that late in other processes.
+
+**An unreachable Redis is a cache that misses.** Reads answer nothing (`get` its default,
+`get_many` an empty dict) and caching writes (`set`, `set_many`, `touch`) are dropped, with a
+warning at most once a minute, so pages are computed from the database instead of failing.
+A `delete` that can't reach Redis is remembered and sent again with the next command that gets
+through: an invalidation lost in an outage would otherwise leave a stale value (a moderator
+role taken away, a blocked phrase added) to be served once Redis is back. `add` and `incr`
+still raise `REDIS_DOWN`: they coordinate (rate limits, once-per-interval gates, the fan-out
+mark), and each caller decides what an outage means for it.
 """
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -22,10 +32,20 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
+import redis
 from django.core.cache import cache
 from django.core.cache.backends import locmem
 from django.core.cache.backends import redis as django_redis
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+#: What redis-py raises when Redis can't be reached.
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+#: At most one "cache unreachable" warning per this many seconds.
+OUTAGE_WARNING_SECONDS = 60
+#: Deletes kept for sending once Redis answers again, at most (the oldest dropped first).
+LOST_DELETES_MAX = 10_000
 
 
 def forget(keys: Sequence[str]) -> None:
@@ -55,6 +75,10 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+        #: Keys (as stored) whose delete failed in an outage, to delete when Redis is back.
+        self._lost_deletes: OrderedDict[str, None] = OrderedDict()
+        self._lost_lock = threading.Lock()
+        self._warned_at = -float(OUTAGE_WARNING_SECONDS)
 
     def clear(self) -> None:
         super().clear()
@@ -79,11 +103,34 @@ class RedisCache(django_redis.RedisCache):
         if ahead is not None and ahead[0] is self and version is None and key in ahead[1]:
             value = ahead[1].pop(key)
             return default if value is _ABSENT else value
-        return super().get(key, default, version)
+        try:
+            self._send_lost_deletes()
+            return super().get(key, default, version)
+        except REDIS_DOWN as error:
+            self.outage(error)
+            return default
+
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        try:
+            self._send_lost_deletes()
+            return dict(super().get_many(keys, version))
+        except REDIS_DOWN as error:
+            self.outage(error)
+            return {}
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return bool(super().has_key(key, version))
+        except REDIS_DOWN as error:
+            self.outage(error)
+            return False
 
     def set(self, key: Any, *args: Any, **kwargs: Any) -> None:
         self._drop_ahead([key])
-        super().set(key, *args, **kwargs)
+        try:
+            super().set(key, *args, **kwargs)
+        except REDIS_DOWN as error:
+            self.outage(error)
 
     def add(self, key: Any, *args: Any, **kwargs: Any) -> bool:
         self._drop_ahead([key])
@@ -91,11 +138,19 @@ class RedisCache(django_redis.RedisCache):
 
     def touch(self, key: Any, *args: Any, **kwargs: Any) -> bool:
         self._drop_ahead([key])
-        return bool(super().touch(key, *args, **kwargs))
+        try:
+            return bool(super().touch(key, *args, **kwargs))
+        except REDIS_DOWN as error:
+            self.outage(error)
+            return False
 
-    def delete(self, key: Any, *args: Any, **kwargs: Any) -> bool:
+    def delete(self, key: Any, version: int | None = None) -> bool:
         self._drop_ahead([key])
-        return bool(super().delete(key, *args, **kwargs))
+        try:
+            return bool(super().delete(key, version))
+        except REDIS_DOWN as error:
+            self.outage(error, lost=[self.make_and_validate_key(key, version=version)])
+            return False
 
     def incr(self, key: Any, *args: Any, **kwargs: Any) -> int:
         self._drop_ahead([key])
@@ -103,12 +158,50 @@ class RedisCache(django_redis.RedisCache):
 
     def set_many(self, data: dict[Any, Any], *args: Any, **kwargs: Any) -> list[Any]:
         self._drop_ahead(data)
-        return list(super().set_many(data, *args, **kwargs))
+        try:
+            return list(super().set_many(data, *args, **kwargs))
+        except REDIS_DOWN as error:
+            self.outage(error)
+            return list(data)  # Django's answer: the keys not stored
 
-    def delete_many(self, keys: Iterable[Any], *args: Any, **kwargs: Any) -> None:
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
         keys = list(keys)
         self._drop_ahead(keys)
-        super().delete_many(keys, *args, **kwargs)
+        try:
+            super().delete_many(keys, version)
+        except REDIS_DOWN as error:
+            made = [self.make_and_validate_key(key, version=version) for key in keys]
+            self.outage(error, lost=made)
+
+    def outage(self, error: Exception, lost: Sequence[str] = ()) -> None:
+        """Redis didn't answer: warn (at most once a minute), and keep `lost` deletes (also
+        for callers reaching Redis through this cache's client, such as the rate limits)."""
+        now = time.monotonic()
+        with self._lost_lock:
+            for key in lost:
+                self._lost_deletes[key] = None
+                self._lost_deletes.move_to_end(key)
+            while len(self._lost_deletes) > LOST_DELETES_MAX:
+                self._lost_deletes.popitem(last=False)
+            warn, self._warned_at = (
+                (True, now)
+                if now - self._warned_at >= OUTAGE_WARNING_SECONDS
+                else (False, self._warned_at)
+            )
+        if warn:
+            logger.warning("Cache unreachable (%s): pages are computed without it", error)
+
+    def _send_lost_deletes(self) -> None:
+        """Delete what an outage kept from being deleted (raises REDIS_DOWN if still down)."""
+        if not self._lost_deletes:
+            return
+        with self._lost_lock:
+            keys = list(self._lost_deletes)
+        # (`_cache` is Django's RedisCacheClient, which the stubs leave out.)
+        self._cache.delete_many(keys)  # type: ignore[attr-defined]
+        with self._lost_lock:
+            for key in keys:
+                self._lost_deletes.pop(key, None)
 
     def _drop_ahead(self, keys: Iterable[Any]) -> None:
         ahead = _AHEAD.get()

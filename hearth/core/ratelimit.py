@@ -32,8 +32,9 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+
+from hearth.core.cache import REDIS_DOWN, RedisCache
 
 #: Limits per action and scope, "<count>/<period>" with the period in s, m, h or d, optionally
 #: preceded by a number ("5/15m"). Scopes: `ip` (per address; IPv6 per /64), `account` (per
@@ -201,12 +202,18 @@ def _window(rate: Rate, now: float) -> tuple[int, int]:
 
 
 def _incr(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout)
+    """Count one on `key`; 0 when the cache is unreachable (limits let everything through
+    during an outage rather than refuse everyone)."""
     try:
-        return int(cache.incr(key))
-    except ValueError:  # evicted between add and incr (a full in-process cache)
-        cache.add(key, 1, timeout=timeout)
-        return 1
+        cache.add(key, 0, timeout=timeout)
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # evicted between add and incr (a full in-process cache)
+            cache.add(key, 1, timeout=timeout)
+            return 1
+    except REDIS_DOWN as error:
+        _outage(error)
+        return 0
 
 
 def _incr_all(counters: Sequence[tuple[str, int]]) -> list[int]:
@@ -223,7 +230,17 @@ def _incr_all(counters: Sequence[tuple[str, int]]) -> list[int]:
     for key, (_, timeout) in zip(keys, counters, strict=True):
         pipe.set(key, 0, ex=timeout, nx=True)
         pipe.incr(key)
-    return [int(count) for count in pipe.execute()[1::2]]
+    try:
+        return [int(count) for count in pipe.execute()[1::2]]
+    except REDIS_DOWN as error:  # as _incr: nothing counted, nothing refused
+        backend.outage(error)
+        return [0] * len(counters)
+
+
+def _outage(error: Exception) -> None:
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        backend.outage(error)
 
 
 # --- Counting ------------------------------------------------------------------------------

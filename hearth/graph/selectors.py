@@ -15,6 +15,7 @@ from django.db.models.functions import Greatest
 
 from hearth.accounts.models import Account
 from hearth.accounts.selectors import account_list_visible
+from hearth.core.cache import REDIS_DOWN
 from hearth.graph.models import Block, Follow, FollowRequest, Mute
 
 
@@ -74,8 +75,12 @@ def relationships_stamp(account_id: int) -> str:
     key = relationships_stamp_key(account_id)
     stamp: str | None = cache.get(key)
     if stamp is None:
-        cache.add(key, secrets.token_hex(8), STAMP_SECONDS)
-        stamp = cache.get(key) or ""
+        drawn = secrets.token_hex(8)
+        try:
+            cache.add(key, drawn, STAMP_SECONDS)
+        except REDIS_DOWN:  # the cache is unreachable: nothing is cached under any stamp
+            return drawn
+        stamp = cache.get(key) or drawn
     return stamp
 
 

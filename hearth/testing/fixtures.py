@@ -89,3 +89,22 @@ def tasks_run() -> Iterator[list[str]]:
         yield names
     finally:
         task_prerun.disconnect(record)
+
+
+#: A Redis address nothing listens on: connections are refused at once.
+CLOSED_REDIS_URL = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def redis_down(settings: Any) -> Any:
+    """The whole of Redis unreachable, as in an outage of a server configured with REDIS_URL:
+    the cache (Hearth's RedisCache) and the home feeds' store point at a closed port. Rate
+    limits and the spam check are on, so their outage paths run too."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "hearth.core.cache.RedisCache", "LOCATION": CLOSED_REDIS_URL},
+    }
+    settings.REDIS_URL = CLOSED_REDIS_URL
+    settings.HEARTH_RATE_LIMITS_ENABLED = True
+    settings.HEARTH_SPAM_CHECK_ENABLED = True
+    return settings

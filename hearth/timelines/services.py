@@ -23,6 +23,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hearth.accounts.models.user import Visibility
+from hearth.core.cache import REDIS_DOWN
 from hearth.core.compiled import CompiledInsert, CompiledQuery
 from hearth.graph.models import Follow
 from hearth.posts.models import Mention, Post
@@ -33,7 +34,6 @@ from hearth.timelines.feeds import (
     get_feed_store,
 )
 from hearth.timelines.models import FanoutJob, FeedRepair
-from hearth.timelines.store_redis import REDIS_DOWN
 
 logger = logging.getLogger(__name__)
 

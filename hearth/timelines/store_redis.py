@@ -64,6 +64,7 @@ from collections.abc import Iterable, Sequence
 import redis
 from django.db import transaction
 
+from hearth.core.cache import REDIS_DOWN
 from hearth.posts.models import Post
 from hearth.timelines.feeds import (
     Bounds,
@@ -90,7 +91,6 @@ PUSH_KEYS = 250
 REBUILD_LOCK_SECONDS = 60
 #: At most one "Redis is unreachable" warning per this many seconds, per process.
 WARNING_INTERVAL = 60.0
-REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 _last_warning = 0.0
 

@@ -7,9 +7,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
+from hearth.core.cache import REDIS_DOWN
 from hearth.timelines import lists, services
 from hearth.timelines.store_db import feeds_trim
-from hearth.timelines.store_redis import REDIS_DOWN
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from hearth.accounts.services import account_mark_active
-from hearth.core.cache import LocalGate, read_ahead
+from hearth.core.cache import REDIS_DOWN, LocalGate, read_ahead
 from hearth.core.ratelimit import RateLimited
 from hearth.filters.selectors import filters_key
 from hearth.graph.selectors import relationships_stamp_key
@@ -144,7 +144,7 @@ class SessionActivityMiddleware:
             usersessionkit.track_activity(request, user=user, session=session)
             # And, at most once a day per member, when the account was last active: home feeds
             # are kept up to date only for recently active members (hearth.timelines).
-            if cache.add(f"account-active:{user.pk}", 1, ACCOUNT_ACTIVITY_INTERVAL):
+            if _first(f"account-active:{user.pk}", ACCOUNT_ACTIVITY_INTERVAL):
                 account_mark_active(user_id=user.pk)
         return self.get_response(request)
 
@@ -155,7 +155,16 @@ class SessionActivityMiddleware:
         if _SESSIONS_SEEN.passed_recently(key):
             return False
         _SESSIONS_SEEN.note(key)
-        return bool(cache.add(key, 1, SESSION_ACTIVITY_INTERVAL))
+        return _first(key, SESSION_ACTIVITY_INTERVAL)
+
+
+def _first(key: str, seconds: int) -> bool:
+    """The first time `key` is seen in `seconds`, says the shared cache; with the cache
+    unreachable, no: the sessions list and the activity date wait until it answers."""
+    try:
+        return bool(cache.add(key, 1, seconds))
+    except REDIS_DOWN:
+        return False
 
 
 #: The sessions this process recorded as seen (SessionActivityMiddleware).
