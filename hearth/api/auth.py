@@ -52,13 +52,18 @@ class Caller:
     """The authenticated side of a request. Anonymous: everything None and no scopes."""
 
     token: AccessToken | None = None
-    application: Application | None = None
     user: User | None = None
     account: Account | None = None
     scopes: frozenset[str] = frozenset()
     #: Whether the member has keyword filters (hearth.filters): a timeline read by a member
     #: without any, as most are, then skips looking them up.
     has_filters: bool = False
+
+    @property
+    def application(self) -> Application | None:
+        """The token's app, read when first asked for: two endpoints need it, and every
+        request would otherwise load its fifteen columns with the token."""
+        return self.token.application if self.token is not None else None
 
 
 ANONYMOUS = Caller()
@@ -69,9 +74,9 @@ def token_digest(raw: str) -> str:
 
 
 def _token_query(digest: str) -> QuerySet[Any, tuple[Any, ...]]:
-    """The token with this checksum, its application, user and account, whether the user
-    has a confirmed e-mail address and whether their account has filters: every column of the
-    four rows, as one tuple."""
+    """The token with this checksum, its user and account, whether the user has a confirmed
+    e-mail address and whether their account has filters: every column of the three rows, as
+    one tuple."""
     rows: QuerySet[Any, tuple[Any, ...]] = (
         AccessToken.objects.annotate(
             email_confirmed=Exists(
@@ -93,7 +98,6 @@ def _token_query(digest: str) -> QuerySet[Any, tuple[Any, ...]]:
 #: The rows a token query loads, and how each is reached from the token.
 _TOKEN_MODELS: tuple[tuple[type[Model], str], ...] = (
     (AccessToken, ""),
-    (Application, "application__"),
     (User, "user__"),
     (Account, "user__account__"),
 )
@@ -102,15 +106,14 @@ _TOKEN = CompiledQuery(_token_query)
 
 
 def _token_lookup(digest: str) -> AccessToken | None:
-    """The token with its application, user and account loaded (as select_related would),
-    and `email_confirmed` and `has_filters` set. One query."""
+    """The token with its user and account loaded (as select_related would; its application
+    is read if asked for), and `email_confirmed` and `has_filters` set. One query."""
     found = _TOKEN.rows(digest)
     if not found:
         return None
     row = found[0]
-    token, application, user, account = load_instances(row, [model for model, _ in _TOKEN_MODELS])
+    token, user, account = load_instances(row, [model for model, _ in _TOKEN_MODELS])
     assert isinstance(token, AccessToken)  # noqa: S101  # the row is a token's
-    token.application = application
     token.user = user
     if user is not None and account is not None:
         user.account = account  # type: ignore[attr-defined]
@@ -139,7 +142,6 @@ def resolve_token(raw: str) -> Caller | None:
         account = getattr(user, "account", None) or account_create_for_user(user=user)
     return Caller(
         token=token,
-        application=token.application,
         user=user,
         account=account,
         scopes=frozenset(token.scope.split()),
