@@ -4,7 +4,8 @@ Sessions live in the database and are read through the cache, as with Django's `
 A signed-in member's session is written again whenever it changes, which for most actions
 means the flash message ("Posted.", "Followed.") a form's redirect shows: every post from the
 web writes it. Django saves it through the ORM, in a transaction of its own: building the
-UPDATE, then BEGIN, UPDATE and COMMIT, 0.38 ms of CPU for the web process. Here an existing
+UPDATE, then BEGIN, UPDATE and COMMIT: 12.7 % of a web post's sampled CPU (py-spy, in process).
+Compiled, the save took 6 % of the samples (bench/README.md, Session 7). Here an existing
 session is updated by a compiled UPDATE (hearth.core.compiled) in one statement. A new
 session (login) is still created by Django's own code, and a session whose row is gone
 (signed out elsewhere, expired and cleared) is refused the same way Django refuses it.

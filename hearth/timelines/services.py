@@ -172,16 +172,15 @@ def _small_authors_followers(together: dict[int, list[Post]]) -> dict[int, list[
     )
     found: dict[int, list[int]] = {author_id: [] for author_id in small}
     if small:
-        since = timezone.now() - timedelta(days=settings.HEARTH_FEED_ACTIVE_DAYS)
-        for author_id, follower_id in _FOLLOWERS_OF.rows(small, since):
+        for author_id, follower_id in _FOLLOWERS_OF.rows(small, _active_since()):
             found[author_id].append(follower_id)
     return found
 
 
 def _followers_of_query(author_ids: list[int], since: datetime) -> QuerySet[Any, tuple[Any, ...]]:
-    rows: QuerySet[Any, tuple[Any, ...]] = Follow.objects.filter(
-        target_id__in=author_ids, follower__last_active_at__gte=since
-    ).values_list("target_id", "follower_id")
+    rows: QuerySet[Any, tuple[Any, ...]] = _active_follows(author_ids, since).values_list(
+        "target_id", "follower_id"
+    )
     return rows
 
 
@@ -237,8 +236,16 @@ def _recipient_batches(post: Post) -> Iterator[list[int]]:
 
 
 def _active_follows_of(author_id: int) -> QuerySet[Follow]:
-    active_since = timezone.now() - timedelta(days=settings.HEARTH_FEED_ACTIVE_DAYS)
-    return Follow.objects.filter(target_id=author_id, follower__last_active_at__gte=active_since)
+    return _active_follows([author_id], _active_since())
+
+
+def _active_follows(author_ids: list[int], since: datetime) -> QuerySet[Follow]:
+    """The follows of these authors by accounts active since `since`: who fan-out writes to."""
+    return Follow.objects.filter(target_id__in=author_ids, follower__last_active_at__gte=since)
+
+
+def _active_since() -> datetime:
+    return timezone.now() - timedelta(days=settings.HEARTH_FEED_ACTIVE_DAYS)
 
 
 def _batches(follows: QuerySet[Follow]) -> Iterator[list[int]]:
