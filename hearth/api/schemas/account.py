@@ -5,29 +5,28 @@ always absolute URLs (a default image when the member has none, which Tusky need
 """
 
 from django.utils.html import escape
-from ninja import Schema
 
 from hearth.accounts.models import Account
-from hearth.api.schemas.common import Context, midnight
+from hearth.api.schemas.common import Context, Out, midnight
 from hearth.posts.text import render
 
 DEFAULT_AVATAR = "api/avatar-missing.png"
 DEFAULT_HEADER = "api/header-missing.png"
 
 
-class FieldOut(Schema):
+class FieldOut(Out):
     name: str
     value: str
     verified_at: str | None = None
 
 
-class AccountRoleOut(Schema):
+class AccountRoleOut(Out):
     id: str
     name: str
     color: str
 
 
-class AccountOut(Schema):
+class AccountOut(Out):
     id: str
     username: str
     acct: str
@@ -56,7 +55,7 @@ class AccountOut(Schema):
     roles: list[AccountRoleOut]
 
 
-class SourceOut(Schema):
+class SourceOut(Out):
     privacy: str
     sensitive: bool
     language: str | None
@@ -68,7 +67,7 @@ class SourceOut(Schema):
     hide_collections: bool | None
 
 
-class RoleOut(Schema):
+class RoleOut(Out):
     id: str
     name: str
     permissions: str

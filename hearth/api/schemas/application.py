@@ -1,13 +1,13 @@
 """Application and CredentialApplication (Mastodon entities)."""
 
-from ninja import Schema
 from oauth2_provider.models import Application
 
 from hearth.api.models import ClientApplication
 from hearth.api.oauth.services import RegisteredApp
+from hearth.api.schemas.common import Out
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(Out):
     id: str
     name: str
     website: str | None

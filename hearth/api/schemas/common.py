@@ -4,10 +4,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.http import HttpRequest
-from django.templatetags.static import static
+from pydantic import BaseModel, ConfigDict
 
 from hearth.accounts.models import Account
 from hearth.api.auth import viewer
+from hearth.core.static import static_url
+
+
+class Out(BaseModel):
+    """The base of every entity the API answers with: a plain pydantic model, built field by
+    field from keyword arguments (`status_out`, `account_out`...).
+
+    Not ninja's `Schema`: that one wraps every value it is built from in a `DjangoGetter` (so
+    an ORM object can be read as an entity), even keyword arguments, and an entity made of
+    entities pays for it at every level. A Status with its Account took 168 us to build as a
+    Schema; as this, 55 us. ninja accepts any pydantic model as a response."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 def rfc3339(moment: datetime) -> str:
@@ -38,7 +51,7 @@ class Context:
         return f"{self.base_url}{path}"
 
     def static(self, path: str) -> str:
-        return self.absolute(static(path))
+        return self.absolute(static_url(path))
 
 
 def context_for(request: HttpRequest) -> Context:

@@ -5,16 +5,14 @@ mentioning only its author) lists the viewer, as Mastodon does, so clients alway
 to show.
 """
 
-from ninja import Schema
-
 from hearth.accounts.models import Account
 from hearth.api.schemas.account import AccountOut, account_out
-from hearth.api.schemas.common import Context
+from hearth.api.schemas.common import Context, Out
 from hearth.api.schemas.status import StatusOut, status_out
 from hearth.messaging.selectors import ConversationView
 
 
-class ConversationOut(Schema):
+class ConversationOut(Out):
     id: str
     unread: bool
     accounts: list[AccountOut]

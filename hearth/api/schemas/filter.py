@@ -1,25 +1,23 @@
 """Filter, FilterKeyword, FilterStatus, FilterResult and V1Filter (Mastodon entities) from
 hearth.filters. The builders make no queries: `filter_out` reads prefetched keywords/statuses."""
 
-from ninja import Schema
-
-from hearth.api.schemas.common import rfc3339_or_none
+from hearth.api.schemas.common import Out, rfc3339_or_none
 from hearth.filters.models import Filter, FilterAction, FilterKeyword, FilterStatus
 from hearth.filters.selectors import ActiveFilter, FilterMatch
 
 
-class FilterKeywordOut(Schema):
+class FilterKeywordOut(Out):
     id: str
     keyword: str
     whole_word: bool
 
 
-class FilterStatusOut(Schema):
+class FilterStatusOut(Out):
     id: str
     status_id: str
 
 
-class FilterOut(Schema):
+class FilterOut(Out):
     id: str
     title: str
     context: list[str]
@@ -29,13 +27,13 @@ class FilterOut(Schema):
     statuses: list[FilterStatusOut] | None = None
 
 
-class FilterResultOut(Schema):
+class FilterResultOut(Out):
     filter: FilterOut
     keyword_matches: list[str] | None
     status_matches: list[str] | None
 
 
-class V1FilterOut(Schema):
+class V1FilterOut(Out):
     id: str
     phrase: str
     context: list[str]

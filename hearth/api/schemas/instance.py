@@ -12,14 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Schema
 
 from hearth import __version__
 from hearth.accounts import images
 from hearth.accounts.models import SignupMode
 from hearth.accounts.signups import signup_settings
 from hearth.api.schemas.account import AccountOut, account_out
-from hearth.api.schemas.common import Context
+from hearth.api.schemas.common import Context, Out
 from hearth.api.selectors import ServerRule, contact_account, server_rules, server_stats
 from hearth.posts.models.pin import MAX_PINNED_POSTS
 from hearth.posts.text import URL_LENGTH
@@ -39,13 +38,13 @@ def version() -> str:
     return f"{MASTODON_VERSION} (compatible; Hearth {__version__})"
 
 
-class RuleOut(Schema):
+class RuleOut(Out):
     id: str
     text: str
     hint: str
 
 
-class InstanceOut(Schema):
+class InstanceOut(Out):
     domain: str
     title: str
     version: str
@@ -62,7 +61,7 @@ class InstanceOut(Schema):
     rules: list[RuleOut]
 
 
-class V1InstanceOut(Schema):
+class V1InstanceOut(Out):
     uri: str
     title: str
     short_description: str

@@ -1,11 +1,10 @@
 """List (Mastodon entity) from a hearth.timelines List."""
 
-from ninja import Schema
-
+from hearth.api.schemas.common import Out
 from hearth.timelines.models import List
 
 
-class ListOut(Schema):
+class ListOut(Out):
     id: str
     title: str
     replies_policy: str

@@ -10,13 +10,11 @@ largest there is, and `meta.small` the thumbnail; both are null until they exist
 The builder makes no query.
 """
 
-from ninja import Schema
-
-from hearth.api.schemas.common import Context
+from hearth.api.schemas.common import Context, Out
 from hearth.media.models import MediaAttachment
 
 
-class MetaDetailsOut(Schema):
+class MetaDetailsOut(Out):
     width: int
     height: int
     #: "640x480"
@@ -24,18 +22,18 @@ class MetaDetailsOut(Schema):
     aspect: float
 
 
-class FocusOut(Schema):
+class FocusOut(Out):
     x: float
     y: float
 
 
-class MediaMetaOut(Schema):
+class MediaMetaOut(Out):
     original: MetaDetailsOut | None
     small: MetaDetailsOut | None
     focus: FocusOut
 
 
-class MediaAttachmentOut(Schema):
+class MediaAttachmentOut(Out):
     id: str
     type: str
     url: str | None

@@ -10,10 +10,8 @@ as filters and match nothing.
 
 from collections.abc import Iterable, Mapping
 
-from ninja import Schema
-
 from hearth.api.schemas.account import AccountOut, account_out
-from hearth.api.schemas.common import Context, rfc3339
+from hearth.api.schemas.common import Context, Out, rfc3339
 from hearth.api.schemas.status import StatusOut, status_out
 from hearth.moderation.models import ActionKind, AppealStatus, ModerationAction
 from hearth.notifications.models import Notification, NotificationType
@@ -56,12 +54,12 @@ APPEAL_STATE: Mapping[str, str] = {
 }
 
 
-class AppealOut(Schema):
+class AppealOut(Out):
     text: str
     state: str
 
 
-class AccountWarningOut(Schema):
+class AccountWarningOut(Out):
     id: str
     action: str
     text: str
@@ -71,7 +69,7 @@ class AccountWarningOut(Schema):
     created_at: str
 
 
-class NotificationOut(Schema):
+class NotificationOut(Out):
     id: str
     type: str
     group_key: str

@@ -1,12 +1,11 @@
 """Relationship (Mastodon entity) from hearth.graph's Relationship."""
 
-from ninja import Schema
-
 from hearth.accounts.models import Account
+from hearth.api.schemas.common import Out
 from hearth.graph.selectors import Relationship, relationships
 
 
-class RelationshipOut(Schema):
+class RelationshipOut(Out):
     id: str
     following: bool
     showing_reblogs: bool

@@ -3,15 +3,13 @@
 from collections.abc import Sequence
 from typing import Any
 
-from ninja import Schema
-
 from hearth.api.schemas.account import AccountOut
-from hearth.api.schemas.common import Context
+from hearth.api.schemas.common import Context, Out
 from hearth.api.schemas.status import StatusOut
 from hearth.posts.models import Hashtag
 
 
-class TagOut(Schema):
+class TagOut(Out):
     id: str
     name: str
     url: str
@@ -20,7 +18,7 @@ class TagOut(Schema):
     following: bool | None = None
 
 
-class SearchOut(Schema):
+class SearchOut(Out):
     accounts: list[AccountOut]
     statuses: list[StatusOut]
     hashtags: list[TagOut]

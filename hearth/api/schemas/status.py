@@ -15,28 +15,26 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ninja import Schema
-
 from hearth.api.schemas.account import AccountOut, account_out
-from hearth.api.schemas.common import Context, rfc3339, rfc3339_or_none
+from hearth.api.schemas.common import Context, Out, rfc3339, rfc3339_or_none
 from hearth.api.schemas.media import MediaAttachmentOut, media_attachment_out
 from hearth.core.cache import Renderings
 from hearth.posts.selectors import PostStamp, PostView, posts_to_render
 
 
-class StatusMentionOut(Schema):
+class StatusMentionOut(Out):
     id: str
     username: str
     url: str
     acct: str
 
 
-class StatusTagOut(Schema):
+class StatusTagOut(Out):
     name: str
     url: str
 
 
-class StatusOut(Schema):
+class StatusOut(Out):
     id: str
     uri: str
     url: str | None

@@ -3,17 +3,15 @@
 
 from collections.abc import Sequence
 
-from ninja import Schema
-
 from hearth.api.schemas.account import AccountOut
-from hearth.api.schemas.common import Context, rfc3339
+from hearth.api.schemas.common import Context, Out, rfc3339
 from hearth.api.schemas.media import MediaAttachmentOut
 from hearth.api.schemas.status import StatusOut, status_out
 from hearth.posts.models import PostEdit
 from hearth.posts.selectors import PostView
 
 
-class StatusEditOut(Schema):
+class StatusEditOut(Out):
     content: str
     spoiler_text: str
     sensitive: bool
@@ -24,13 +22,13 @@ class StatusEditOut(Schema):
     emojis: list[dict[str, str]]
 
 
-class StatusSourceOut(Schema):
+class StatusSourceOut(Out):
     id: str
     text: str
     spoiler_text: str
 
 
-class ContextOut(Schema):
+class ContextOut(Out):
     ancestors: list[StatusOut]
     descendants: list[StatusOut]
 

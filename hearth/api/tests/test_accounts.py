@@ -86,6 +86,18 @@ def test_account_is_public_and_formatted(client: Client, user: User, check: Any)
     assert data["group"] is False
 
 
+def test_default_images_follow_the_static_address(
+    client: Client, user: User, settings: Any
+) -> None:
+    # Given the static files moved to a CDN after a first request worked out their address
+    assert client.get(f"/api/v1/accounts/{user.account.pk}").status_code == 200
+    settings.STATIC_URL = "https://cdn.example.org/static/"
+    # When the account is read again, Then its default images are the CDN's
+    data = client.get(f"/api/v1/accounts/{user.account.pk}").json()
+    assert data["avatar"] == "https://cdn.example.org/static/api/avatar-missing.png"
+    assert data["header"] == "https://cdn.example.org/static/api/header-missing.png"
+
+
 @pytest.mark.parametrize("account_id", ["0", "abc", "99999999999999999999999", "123"])
 def test_unknown_account_is_404(client: Client, check: Any, account_id: str) -> None:
     response = client.get(f"/api/v1/accounts/{account_id}")

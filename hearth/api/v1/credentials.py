@@ -20,7 +20,7 @@ from hearth.api.errors import ApiError, validation_error
 from hearth.api.oauth.tokens import access_token_issue
 from hearth.api.parsing import Flag, parse_body, request_data
 from hearth.api.schemas.account import CredentialAccountOut, credential_account_out
-from hearth.api.schemas.common import context_for
+from hearth.api.schemas.common import Out, context_for
 from hearth.core import ratelimit
 from hearth.graph.selectors import follow_requests_for
 from hearth.graph.services import follow_requests_accept_all
@@ -181,7 +181,7 @@ class RegistrationIn(Schema):
     invite_code: str | None = None
 
 
-class TokenOut(Schema):
+class TokenOut(Out):
     access_token: str
     token_type: str
     scope: str

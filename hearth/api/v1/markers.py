@@ -7,7 +7,7 @@ from hearth.api.auth import me, token
 from hearth.api.errors import validation_error
 from hearth.api.models import TimelineMarker
 from hearth.api.parsing import parse_body, parse_query
-from hearth.api.schemas.common import rfc3339
+from hearth.api.schemas.common import Out, rfc3339
 from hearth.api.selectors import markers_for
 from hearth.api.services import marker_save
 
@@ -17,7 +17,7 @@ TIMELINES = tuple(TimelineMarker.Timeline.values)
 _LARGEST_ID = 2**63 - 1
 
 
-class MarkerOut(Schema):
+class MarkerOut(Out):
     last_read_id: str
     version: int
     updated_at: str

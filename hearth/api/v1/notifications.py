@@ -16,7 +16,7 @@ from hearth.api.errors import validation_error
 from hearth.api.filtering import apply_filters_to_notifications
 from hearth.api.pagination import page_of, set_link
 from hearth.api.parsing import parse_query
-from hearth.api.schemas.common import context_for
+from hearth.api.schemas.common import Out, context_for
 from hearth.api.schemas.notification import (
     API_KINDS,
     NotificationOut,
@@ -41,7 +41,7 @@ class NotificationsQuery(Schema):
     account_id: str | None = None
 
 
-class CountOut(Schema):
+class CountOut(Out):
     count: int
 
 

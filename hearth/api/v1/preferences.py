@@ -1,15 +1,16 @@
 """GET /api/v1/preferences: the member's posting defaults, from their web preferences."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 from pydantic import ConfigDict, Field
 
 from hearth.api.auth import caller, token
+from hearth.api.schemas.common import Out
 
 router = Router(tags=["preferences"])
 
 
-class PreferencesOut(Schema):
+class PreferencesOut(Out):
     model_config = ConfigDict(populate_by_name=True)
 
     default_visibility: str = Field(serialization_alias="posting:default:visibility")

@@ -15,7 +15,7 @@ from hearth.api.auth import caller, me, token
 from hearth.api.errors import validation_error
 from hearth.api.parsing import Flag, parse_body
 from hearth.api.schemas.account import AccountOut, account_out
-from hearth.api.schemas.common import context_for, rfc3339, rfc3339_or_none
+from hearth.api.schemas.common import Out, context_for, rfc3339, rfc3339_or_none
 from hearth.api.v1.lookups import access_account
 from hearth.core import ratelimit
 from hearth.moderation.models import Report, ReportCategory, ReportStatus
@@ -53,7 +53,7 @@ class ReportIn(Schema):
     forward: Flag = False
 
 
-class ReportOut(Schema):
+class ReportOut(Out):
     id: str
     action_taken: bool
     action_taken_at: str | None

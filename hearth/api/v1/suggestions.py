@@ -4,11 +4,11 @@ DELETE /api/v1/suggestions/:account_id, which Hearth answers by leaving the list
 ranked (there is no per-member "not interested" yet)."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
 from hearth.api.auth import me, token
 from hearth.api.schemas.account import AccountOut, account_out
-from hearth.api.schemas.common import context_for
+from hearth.api.schemas.common import Out, context_for
 from hearth.timelines.selectors import who_to_follow
 
 v1 = Router(tags=["suggestions"])
@@ -18,7 +18,7 @@ v2 = Router(tags=["suggestions"])
 LIMIT = 40
 
 
-class SuggestionOut(Schema):
+class SuggestionOut(Out):
     source: str
     sources: list[str]
     account: AccountOut

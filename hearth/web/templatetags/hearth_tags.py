@@ -10,12 +10,12 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.base import Parser, Token
-from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from hearth.core.cache import Renderings
+from hearth.core.static import static_url
 from hearth.posts.models import Post
 
 register = template.Library()
@@ -130,7 +130,7 @@ def fixed_url(name: str, *args: str) -> str:
 @register.simple_tag
 def fixed_static(path: str) -> str:
     """`{% static %}`, worked out once per process (the manifest is read at start anyway)."""
-    return _static(path)
+    return static_url(path)
 
 
 @memoize
@@ -138,14 +138,8 @@ def _reversed(prefix: str, name: str, args: tuple[str, ...]) -> str:
     return reverse(name, args=args)
 
 
-@memoize
-def _static(path: str) -> str:
-    return static(path)
-
-
 @receiver(setting_changed)
 def _addresses_forget(*, setting: str, **kwargs: Any) -> None:
-    """Tests that change URLs or static settings get fresh addresses."""
-    if setting in {"ROOT_URLCONF", "STATIC_URL", "STORAGES", "FORCE_SCRIPT_NAME"}:
+    """Tests that change URLs get fresh addresses (static ones: hearth.core.static)."""
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
         _reversed.cache_clear()
-        _static.cache_clear()
