@@ -125,6 +125,10 @@ class FeedStore(Protocol):
     def push(self, account_ids: Sequence[int], *items: FeedItem) -> None:
         """Add the items to these accounts' feeds (one batch: one round trip or one INSERT)."""
 
+    def push_each(self, deliveries: Sequence[tuple[Sequence[int], Sequence[FeedItem]]]) -> None:
+        """Several pushes at once (`push(account_ids, *items)` for each pair), in one round trip
+        or one INSERT: a fan-out round of many small audiences."""
+
     def merge(self, account_id: int, items: Sequence[FeedItem]) -> None:
         """Add several posts to one feed (a new follow brings the account's recent posts)."""
 
@@ -171,6 +175,9 @@ class PullFeedStore:
     """
 
     def push(self, account_ids: Sequence[int], *items: FeedItem) -> None:
+        return None
+
+    def push_each(self, deliveries: Sequence[tuple[Sequence[int], Sequence[FeedItem]]]) -> None:
         return None
 
     def merge(self, account_id: int, items: Sequence[FeedItem]) -> None:

@@ -131,16 +131,33 @@ def _deliver_jobs(jobs: list[FanoutJob]) -> tuple[int, list[int], Exception | No
             together.setdefault(post.author_id, []).append(post)
         else:
             alone.append(post)
-    # (a post for all followers of a small audience, with its followers already found)
+    # Small audiences (their followers found in one query) go in one push; larger ones and
+    # posts with their own recipients walk the follows in batches.
     followers = _small_authors_followers(together)
-    groups = [([post], None) for post in alone] + [
-        (authored, followers.get(author_id)) for author_id, authored in together.items()
+    small = [
+        (authored, followers[author])
+        for author, authored in together.items()
+        if author in followers
     ]
-    writes, failure = 0, None
+    groups: list[tuple[list[Post], list[int] | None]] = [([post], None) for post in alone]
+    groups += [(authored, None) for author, authored in together.items() if author not in followers]
+    writes = 0
+    failure: Exception | None = None
     delivered: set[int] = set()
+    if small:
+        try:
+            writes += _deliver_small(small)
+            delivered.update(post.pk for authored, _ in small for post in authored)
+        except REDIS_DOWN as error:
+            logger.warning("feed store unreachable: %d posts wait for the sweeper", len(posts))
+            failure = error
+        except Exception:
+            # One of them may be at fault: each goes alone, so only its own job waits.
+            logger.warning("fan-out of %d authors together failed", len(small), exc_info=True)
+            groups += small
     for group, known in groups:
         try:
-            writes += _deliver(group, known)
+            writes += _deliver_small([(group, known)]) if known is not None else _deliver(group)
         except Exception as error:
             logger.exception("fan-out of posts %s failed", [post.pk for post in group])
             failure = failure or error
@@ -188,18 +205,27 @@ def _followers_of_query(author_ids: list[int], since: datetime) -> QuerySet[Any,
 _FOLLOWERS_OF = CompiledQuery(_followers_of_query)
 
 
-def _deliver(posts: list[Post], followers: list[int] | None = None) -> int:
+def _deliver_small(groups: list[tuple[list[Post], list[int]]]) -> int:
+    """Deliver the posts of authors whose active followers are known already
+    (_small_authors_followers), each author's to their own and their followers' feeds: all
+    of them in one push_each (one round trip, where a push per author took one each). Returns
+    the feed writes."""
+    deliveries = [([posts[0].author_id, *followers], _items(posts)) for posts, followers in groups]
+    get_feed_store().push_each(deliveries)
+    return sum(len(feeds) * len(items) for feeds, items in deliveries)
+
+
+def _items(posts: list[Post]) -> list[FeedItem]:
+    return [FeedItem(post.pk, post.author_id, post.reblog_of_id) for post in posts]
+
+
+def _deliver(posts: list[Post]) -> int:
     """Deliver posts that go to the same feeds: one post, or several of one author's that all
     their active followers get (_to_all_followers), in one walk of the follows and one push
-    per batch of feeds. `followers`: the author's active followers, when already known
-    (_small_authors_followers): then the author's and their feeds take one push. Returns the
-    feed writes."""
+    per batch of feeds. Returns the feed writes."""
     store = get_feed_store()
     first = posts[0]
-    items = [FeedItem(post.pk, post.author_id, post.reblog_of_id) for post in posts]
-    if followers is not None:
-        store.push([first.author_id, *followers], *items)
-        return len(items) * (1 + len(followers))
+    items = _items(posts)
     store.push([first.author_id], *items)
     writes = len(items)
     if first.review_state:

@@ -30,6 +30,18 @@ class DatabaseFeedStore(PushFeedStore):
             batch_size=_INSERT_BATCH,
         )
 
+    def push_each(self, deliveries: Sequence[tuple[Sequence[int], Sequence[FeedItem]]]) -> None:
+        FeedEntry.objects.bulk_create(
+            [
+                _entry(account_id, item)
+                for account_ids, items in deliveries
+                for account_id in account_ids
+                for item in items
+            ],
+            ignore_conflicts=True,
+            batch_size=_INSERT_BATCH,
+        )
+
     def merge(self, account_id: int, items: Sequence[FeedItem]) -> None:
         FeedEntry.objects.bulk_create(
             [_entry(account_id, item) for item in items],

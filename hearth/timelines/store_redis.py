@@ -299,13 +299,38 @@ class RedisFeedStore(PushFeedStore):
     # --- Writes ------------------------------------------------------------------------------
 
     def push(self, account_ids: Sequence[int], *items: FeedItem) -> None:
-        if not account_ids or not items:
+        for keys, args in self._pushes(account_ids, items):
+            self._push_script(keys=keys, args=args)
+
+    def push_each(self, deliveries: Sequence[tuple[Sequence[int], Sequence[FeedItem]]]) -> None:
+        calls = [call for ids, items in deliveries for call in self._pushes(ids, items)]
+        if not calls:
             return
+        sha = self._push_script.sha
+        for attempt in (1, 2):
+            pipe = self.client.pipeline(transaction=False)
+            for keys, args in calls:
+                pipe.evalsha(sha, len(keys), *keys, *args)
+            try:
+                pipe.execute()
+                return
+            except redis.exceptions.NoScriptError:
+                # Redis restarted (or its scripts were flushed): load the script and push
+                # again (pushes that went through change nothing the second time).
+                if attempt == 2:
+                    raise
+                self.client.script_load(PUSH_SCRIPT)
+
+    def _pushes(
+        self, account_ids: Sequence[int], items: Sequence[FeedItem]
+    ) -> list[tuple[list[str], list[bytes | int]]]:
+        """The push script's calls for `push(account_ids, *items)`: PUSH_KEYS feeds each."""
+        if not account_ids or not items:
+            return []
         ids = [encode(post_id) for post_id in sorted({item.post_id for item in items})]
         args: list[bytes | int] = [feed_length(), _lifetime(), COLLECTED, *ids]
         keys = [self.key(account_id) for account_id in account_ids]
-        for start in range(0, len(keys), PUSH_KEYS):
-            self._push_script(keys=keys[start : start + PUSH_KEYS], args=args)
+        return [(keys[start : start + PUSH_KEYS], args) for start in range(0, len(keys), PUSH_KEYS)]
 
     def merge(self, account_id: int, items: Sequence[FeedItem]) -> None:
         if not items:

@@ -117,6 +117,42 @@ def test_one_push_adds_several_posts_in_order(store, settings, ana, bruno):
     assert store.read_page(ana.pk, limit=40) == ids[::-1][:6]
 
 
+def test_pushes_sent_together_are_each_delivered(store, ana, bruno, carla):
+    for account in (ana, bruno, carla):
+        store.read_page(account.pk)  # built, empty
+    first, second = make_post(ana, "a").pk, make_post(bruno, "b").pk
+    third = make_post(bruno, "c").pk
+    # Ana's post to her and Carla, Bruno's two to him and Carla; an empty audience is fine
+    store.push_each(
+        [
+            ([ana.pk, carla.pk], [FeedItem(first, ana.pk)]),
+            ([bruno.pk, carla.pk], [FeedItem(third, bruno.pk), FeedItem(second, bruno.pk)]),
+            ([], [FeedItem(first, ana.pk)]),
+        ]
+    )
+    assert store.read_page(ana.pk) == [first]
+    assert store.read_page(bruno.pk) == [third, second]
+    assert store.read_page(carla.pk) == [third, second, first]
+    store.push_each([([carla.pk], [FeedItem(first, ana.pk)])])  # again: nothing changes
+    assert store.read_page(carla.pk) == [third, second, first]
+
+
+def test_a_fanout_round_of_many_small_audiences_reaches_each(store, ana, bruno, carla, committed):
+    # Bruno follows Ana, Carla follows Bruno, their feeds are built
+    graph.follow(actor=bruno, target=ana)
+    graph.follow(actor=carla, target=bruno)
+    for account in (ana, bruno, carla):
+        store.read_page(account.pk)
+    # When both post, committed together (the first task's round delivers both)
+    with committed():
+        mine = posts.post_create(author=ana, text="from Ana", visibility="public")
+        theirs = posts.post_create(author=bruno, text="from Bruno", visibility="public")
+    # Then each is in its author's and its followers' feeds, and nowhere else
+    assert store.read_page(ana.pk) == [mine.pk]
+    assert store.read_page(bruno.pk) == [theirs.pk, mine.pk]
+    assert store.read_page(carla.pk) == [theirs.pk]
+
+
 def test_a_deleted_post_leaves_the_feeds(store, ana, bruno, committed):
     graph.follow(actor=ana, target=bruno)
     with committed():

@@ -205,14 +205,20 @@ def test_a_failing_post_holds_back_only_its_own_job(store, ana, bruno, carla, mo
     graph.follow(actor=ana, target=bruno)
     graph.follow(actor=ana, target=carla)
     broken, fine = make_post(bruno, "broken"), make_post(carla, "fine")
-    push = type(store).push
+    push, push_each = type(store).push, type(store).push_each
 
     def failing_push(self, account_ids, *items):
         if any(item.post_id == broken.pk for item in items):
             raise RuntimeError("feed store failure")
         return push(self, account_ids, *items)
 
+    def failing_push_each(self, deliveries):
+        if any(item.post_id == broken.pk for _, items in deliveries for item in items):
+            raise RuntimeError("feed store failure")
+        return push_each(self, deliveries)
+
     monkeypatch.setattr(type(store), "push", failing_push)
+    monkeypatch.setattr(type(store), "push_each", failing_push_each)
     # When the fan-out runs, it reports the failure...
     with pytest.raises(RuntimeError):
         services.fanout_post(post_id=broken.pk)

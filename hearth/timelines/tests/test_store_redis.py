@@ -11,7 +11,7 @@ from hearth.graph import services as graph
 from hearth.posts.tests.factories import make_post
 from hearth.timelines import services, store_redis
 from hearth.timelines.feeds import Bounds, FeedItem, feed_length, feed_lifetime, get_feed_store
-from hearth.timelines.models import FeedRepair
+from hearth.timelines.models import FanoutJob, FeedRepair
 from hearth.timelines.store_redis import RedisFeedStore, encode
 
 #: Nothing listens here: connecting is refused at once.
@@ -210,3 +210,40 @@ def test_pushes_keep_the_newest_entries_and_set_a_lifetime(redis_store, redis_se
     unbuilt = redis_store.key(999_999)
     assert 0 < client.ttl(unbuilt) <= feed_lifetime().total_seconds()
     assert client.lindex(unbuilt, 0) == store_redis.COLLECTED
+
+
+def test_pushes_together_survive_a_redis_that_forgot_its_scripts(redis_settings, ana, bruno):
+    # Given a Redis restarted since the store loaded its push script
+    store = get_feed_store()
+    store.read_page(ana.pk)
+    post = make_post(ana, "after the restart").pk
+    redis_settings.script_flush()
+    # When pushes go together, Then they land (the script is loaded again)
+    store.push_each([([ana.pk, bruno.pk], [FeedItem(post, ana.pk)])])
+    assert store.contains(ana.pk, post)
+    assert store.contains(bruno.pk, post)
+
+
+def test_an_unreachable_store_leaves_a_round_pending_in_one_try(
+    db, settings, ana, bruno, carla, monkeypatch
+):
+    # Given posts by two small audiences' authors waiting, and Redis unreachable
+    graph.follow(actor=ana, target=bruno)
+    graph.follow(actor=ana, target=carla)
+    first, second = make_post(bruno, "one"), make_post(carla, "two")
+    settings.REDIS_URL = CLOSED_PORT_URL
+    tries: list[int] = []
+    push_each = RedisFeedStore.push_each
+
+    def counted(self, deliveries):
+        tries.append(len(deliveries))
+        return push_each(self, deliveries)
+
+    monkeypatch.setattr(RedisFeedStore, "push_each", counted)
+    # When a fan-out round runs, it fails once for both (not once more for each author)
+    with pytest.raises(store_redis.REDIS_DOWN):
+        services.fanout_post(post_id=first.pk)
+    assert tries == [2]
+    # And both jobs wait for the sweeper
+    assert set(FanoutJob.objects.values_list("state", flat=True)) == {"pending"}
+    assert FanoutJob.objects.filter(post__in=[first, second]).count() == 2
