@@ -226,7 +226,10 @@ def _incr_all(counters: Sequence[tuple[str, int]]) -> list[int]:
     # the serializer stores ints as plain integers, which INCR and cache.get both read.
     # (`_cache` is Django's RedisCacheClient, which the stubs leave out.)
     client = backend._cache.get_client(keys[0], write=True)  # type: ignore[attr-defined]
-    pipe = client.pipeline(transaction=True)
+    # No MULTI/EXEC: nothing else writes these keys, and a key can't expire between its SET
+    # and INCR (which would leave a counter without a lifetime): a window's key is counted
+    # only during its window and lives at least 60 s past it.
+    pipe = client.pipeline(transaction=False)
     for key, (_, timeout) in zip(keys, counters, strict=True):
         pipe.set(key, 0, ex=timeout, nx=True)
         pipe.incr(key)
