@@ -104,6 +104,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fanout-posts", type=int, default=5)
     parser.add_argument("--reuse-data", action="store_true", help="keep hearth_bench as it is")
     parser.add_argument("--skip-sqlite", action="store_true", help="skip the embedded RSS check")
+    parser.add_argument("--workers", type=int, default=server.WORKERS, help="granian processes")
+    parser.add_argument(
+        "--threads", type=int, default=server.THREADS, help="granian threads per process"
+    )
     parser.add_argument(
         "--scenarios",
         default=",".join(SCENARIOS),
@@ -128,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     database_url = _with_db(args.pg, args.database)
     env = server.bench_env(database_url, args.redis, server.ROOT / "var" / "bench")
+    env["HEARTH_DB_POOL_SIZE"] = str(args.threads)
     if args.broker:
         env["CELERY_BROKER_URL"] = args.broker
     os.environ.update(env)
@@ -139,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "profile": args.profile,
         "seconds": args.seconds,
         "connections": args.connections,
-        "server": f"granian wsgi {server.WORKERS} workers x {server.THREADS} threads",
+        "server": f"granian wsgi {args.workers} workers x {args.threads} threads",
         "jobs": "1 Celery worker, concurrency 2" if args.broker else "inline (eager)",
         "machine": f"{os.cpu_count()} cpus (shared)",
     }
@@ -185,7 +190,7 @@ def _scenarios(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     if redelivered := fanout.outbox_drain():
         sys.stdout.write(f"Delivered {redelivered} fan-out jobs an earlier run left pending.\n")
     worker = server.start_worker(env) if args.broker else None
-    srv = server.start(env)
+    srv = server.start(env, workers=args.workers, threads=args.threads)
     try:
         base = srv.base
         chosen = args.scenarios
