@@ -247,6 +247,14 @@ HEARTH_STREAMING_RECHECK_SECONDS = env.float("HEARTH_STREAMING_RECHECK_SECONDS",
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A job the broker can't take is dropped at once, not retried for 0.65 s while the request
+# waits (hearth.core.jobs says what that loses); connecting is given up after a second.
+CELERY_TASK_PUBLISH_RETRY = False
+# (kombu would otherwise try to connect again after 2 s before giving up.)
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0  # AMQP
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float] = {"max_retries": 1, "interval_start": 0}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 1.0
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -56,8 +56,9 @@ def media_upload(
 
     The quick checks (size, type by content, dimensions) happen here and raise ValidationError
     on "file". Processing runs as a Celery task on the "media" queue, inline when no broker is
-    configured; a photo that fails there (truncated, corrupt) is refused with ValidationError
-    too when inline, and is left `failed` with its `error` when a worker ran it.
+    configured or the broker can't be reached; a photo that fails there (truncated, corrupt)
+    is refused with ValidationError too when inline, and is left `failed` with its `error`
+    when a worker ran it.
 
     Not atomic on purpose: the row is committed before the task is queued, so a worker finds
     it; storage calls stay out of database transactions.
@@ -76,7 +77,9 @@ def media_upload(
         focus_x=focus_x,
         focus_y=focus_y,
     )
-    tasks.media_process_task.delay(media.pk)
+    if tasks.media_process_task.delay(media.pk) is None:
+        # The broker is unreachable (hearth.core.jobs): process it here, as without a broker.
+        tasks.media_process_task.apply(args=(media.pk,))
     media.refresh_from_db()
     if media.state == MediaState.FAILED:
         message = media.error

@@ -108,3 +108,25 @@ def redis_down(settings: Any) -> Any:
     settings.HEARTH_RATE_LIMITS_ENABLED = True
     settings.HEARTH_SPAM_CHECK_ENABLED = True
     return settings
+
+
+@pytest.fixture
+def broker_down(settings: Any) -> Any:
+    """Celery configured with a broker (not eager) that refuses connections, as in an outage
+    of a server's RabbitMQ or Redis broker; each process's pause (hearth.core.jobs) starts
+    clear and is cleared again afterwards."""
+    from config.celery import app
+    from hearth.core import jobs
+
+    conf = app.conf
+    saved = {"task_always_eager": conf.task_always_eager, "broker_url": conf.broker_url}
+    conf.update(task_always_eager=False, broker_url=CLOSED_REDIS_URL)
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]  # a new pool, new URL
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    jobs.BROKER.reset()
+    try:
+        yield jobs.BROKER
+    finally:
+        conf.update(saved)
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]  # a new pool, new URL
+        jobs.BROKER.reset()

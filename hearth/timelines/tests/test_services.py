@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from hearth.accounts.models import Account
+from hearth.core import jobs
 from hearth.core.cache import renderings_clear
 from hearth.graph import services as graph
 from hearth.posts import services as posts
@@ -252,6 +253,7 @@ def broker(redis_settings, settings):
     conf.update(task_always_eager=False, broker_url="memory://")
     celery_app.amqp._producer_pool = None
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    jobs.BROKER.reset()  # no pause left by an earlier test of an unreachable broker
     cache.delete(tasks.FANOUT_QUEUED_KEY)
     with celery_app.connection_for_write() as connection:
         queue = connection.SimpleQueue("fanout")
