@@ -409,9 +409,9 @@ def _follows_any(account_id: int, authors: set[int] | QuerySet[FanoutJob, int]) 
         # While others post (pending jobs: nearly always, on a busy server) every home read
         # asks this: compiled once per number of authors.
         return account_id in authors or bool(_FOLLOWS_ANY.rows(account_id, sorted(authors)))
-    if authors.filter(post__author_id=account_id).exists():
-        return True
-    return Follow.objects.filter(follower_id=account_id, target_id__in=authors).exists()
+    # A backlog (the workers are behind): both asked of the pending jobs in the database,
+    # compiled too (built each time, they cost a home read more than the rest of it).
+    return bool(_AUTHORED_PENDING.rows(account_id) or _FOLLOWS_PENDING.rows(account_id))
 
 
 def _follows_any_queryset(
@@ -422,6 +422,23 @@ def _follows_any_queryset(
 
 
 _FOLLOWS_ANY = CompiledQuery(_follows_any_queryset)
+
+
+def _authored_pending_queryset(account_id: int) -> QuerySet[FanoutJob, tuple[int]]:
+    waiting = FanoutJob.objects.filter(state=FanoutJob.State.PENDING)
+    return waiting.filter(post__author_id=account_id).values_list("id")[:1]
+
+
+def _follows_pending_queryset(account_id: int) -> QuerySet[Follow, tuple[int]]:
+    waiting = FanoutJob.objects.filter(state=FanoutJob.State.PENDING)
+    rows = Follow.objects.filter(
+        follower_id=account_id, target_id__in=waiting.values("post__author_id")
+    )
+    return rows.values_list("id")[:1]
+
+
+_AUTHORED_PENDING = CompiledQuery(_authored_pending_queryset)
+_FOLLOWS_PENDING = CompiledQuery(_follows_pending_queryset)
 
 
 def big_account_ids() -> list[int]:

@@ -372,6 +372,23 @@ def test_strangers_pending_posts_cost_a_reader_no_pull_query(store, ana, bruno):
     assert home_feed_ids(ana.pk, limit=3) == [made[2].pk, made[1].pk, made[0].pk]
 
 
+def test_a_backlog_costs_a_reader_no_pull_query_until_a_pending_post_is_hers(store, ana):
+    # Given ana's feed is built and strangers' posts wait for fan-out, more than the outbox
+    # lookup takes by id (the workers are behind)
+    store.read_page(ana.pk)
+    big_accounts_forget()
+    home_feed_ids(ana.pk)  # the large accounts' list is cached from now on
+    for job in range(PENDING_LOOKUP_MAX + 1):
+        FanoutJob.objects.create(post=make_post(make_account(), f"other {job}"), kind="post")
+    # Then her home is empty, read without the pull query (the visibility rules' mark)
+    with CaptureQueriesContext(connection) as read:
+        assert home_feed_ids(ana.pk) == []
+    assert not any("graph_block" in q["sql"] for q in read)
+    # And her own post, waiting among them, is in it
+    mine = make_post(ana, "mine, waiting too")
+    assert home_feed_ids(ana.pk) == [mine.pk]
+
+
 def test_a_members_activity_is_recorded_at_most_once_a_day(client_with_user, user):
     # Given ana was last seen long ago
     long_ago = timezone.now() - timedelta(days=60)
