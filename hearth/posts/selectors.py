@@ -55,7 +55,7 @@ from django.http import Http404
 from hearth.accounts.models import Account
 from hearth.accounts.models.user import Visibility
 from hearth.accounts.selectors import account_list_visible
-from hearth.core.compiled import CompiledQuery
+from hearth.core.compiled import CompiledQuery, load_instances, model_columns
 from hearth.graph.models import Block, Follow, Mute
 from hearth.media.models import MediaAttachment
 from hearth.media.selectors import has_media, media_by_post
@@ -114,8 +114,31 @@ def _readable(viewer: Account | None) -> Q:
 
 
 def can_see(viewer: Account | None, post: Post) -> bool:
-    """May `viewer` see `post`? One query, by exactly the rules of posts_visible_to."""
-    return posts_visible_to(viewer).filter(pk=post.pk).exists()
+    """May `viewer` see `post`? One query, by exactly the rules of posts_visible_to (compiled:
+    every like, repost, bookmark and reply asks)."""
+    if viewer is None:
+        return bool(_PUBLIC_SEEN.rows(post.pk))
+    return bool(_SEEN.rows(viewer.pk, post.pk))
+
+
+def _seen_queryset(viewer_id: int, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+    """can_see's query, compiled with a stand-in viewer as _stamps_queryset is."""
+    return _seen_rows(Account(pk=viewer_id), pk)
+
+
+def _public_seen_queryset(pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+    return _seen_rows(None, pk)
+
+
+def _seen_rows(viewer: Account | None, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        posts_visible_to(viewer).filter(pk=pk).order_by().values_list("pk")[:1]
+    )
+    return rows
+
+
+_SEEN = CompiledQuery(_seen_queryset)
+_PUBLIC_SEEN = CompiledQuery(_public_seen_queryset)
 
 
 def access_post(viewer: Account | None, post_id: int | str) -> Post:
@@ -131,10 +154,48 @@ def access_post(viewer: Account | None, post_id: int | str) -> Post:
         raise Http404("No such post.") from None
     if not 0 < pk <= _LARGEST_ID:
         raise Http404("No such post.")
-    post = posts_visible_to(viewer).select_related(*POST_RELATED).filter(pk=pk).first()
-    if post is None:
+    rows = _ACCESS.rows(viewer.pk, pk) if viewer is not None else _PUBLIC_ACCESS.rows(pk)
+    if not rows:
         raise Http404("No such post.")
+    post, author, original, original_author = load_instances(rows[0], _ACCESS_MODELS)
+    assert isinstance(post, Post)  # noqa: S101  # the row is a post's
+    post.author = author  # type: ignore[assignment]  # loaded with the post: never None
+    if isinstance(original, Post):
+        original.author = original_author  # type: ignore[assignment]  # (the same)
+        post.reblog_of = original
     return post
+
+
+#: What access_post loads: the post, its author, and for a repost the original and its author
+#: (POST_RELATED), as one row.
+_ACCESS_MODELS = (Post, Account, Post, Account)
+_ACCESS_COLUMNS = tuple(
+    name
+    for model, prefix in zip(_ACCESS_MODELS, ("", *(f"{r}__" for r in POST_RELATED)), strict=True)
+    for name in model_columns(model, prefix)
+)
+
+
+def _access_queryset(viewer_id: int, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+    """access_post's query, compiled with a stand-in viewer as _stamps_queryset is."""
+    return _access_rows(Account(pk=viewer_id), pk)
+
+
+def _public_access_queryset(pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+    return _access_rows(None, pk)
+
+
+def _access_rows(viewer: Account | None, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        posts_visible_to(viewer).filter(pk=pk).order_by().values_list(*_ACCESS_COLUMNS)[:1]
+    )
+    return rows
+
+
+#: Every post action and status read runs it: building the visibility rules cost a like
+#: more than the rest of it (hearth.core.compiled).
+_ACCESS = CompiledQuery(_access_queryset)
+_PUBLIC_ACCESS = CompiledQuery(_public_access_queryset)
 
 
 # --- Threads ---------------------------------------------------------------------------------
