@@ -2,12 +2,14 @@
 hearth.posts asks only for posts the viewer may see."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from hearth.accounts.models import Account
+from hearth.core.compiled import CompiledQuery, load_instances, model_columns
 from hearth.media.models import MediaAttachment, MediaState
 
 
@@ -31,14 +33,27 @@ def media_by_post(post_ids: Iterable[int]) -> dict[int, list[MediaAttachment]]:
     ids = set(post_ids)
     if not ids:
         return {}
-    rows = MediaAttachment.objects.filter(post_id__in=ids, state=MediaState.READY).order_by(
-        "post_id", "position"
-    )
     found: dict[int, list[MediaAttachment]] = defaultdict(list)
-    for media in rows:
+    for row in _READY_MEDIA.rows(sorted(ids)):
+        (media,) = load_instances(row, [MediaAttachment])
+        assert isinstance(media, MediaAttachment)  # noqa: S101  # a row of its own
         assert media.post_id is not None  # noqa: S101  # filtered on it
         found[media.post_id].append(media)
     return found
+
+
+def _ready_media_queryset(post_ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        MediaAttachment.objects.filter(post_id__in=post_ids, state=MediaState.READY)
+        .order_by("post_id", "position")
+        .values_list(*model_columns(MediaAttachment))
+    )
+    return rows
+
+
+#: Every view of posts asks (hearth.posts.selectors.hydrate): compiled once per number of
+#: posts (hearth.core.compiled).
+_READY_MEDIA = CompiledQuery(_ready_media_queryset)
 
 
 def has_media(post_ref: OuterRef) -> Exists:

@@ -378,29 +378,45 @@ def _load_related(posts: list[Post]) -> None:
 
 
 def _mentions_by_post(post_ids: set[int]) -> dict[int, list[Account]]:
-    rows = (
-        Mention.objects.filter(
-            post_id__in=post_ids, account__in=account_list_visible(viewer=None).values("pk")
-        )
-        .select_related("account")
-        .order_by("id")
-    )
     found: dict[int, list[Account]] = defaultdict(list)
-    for mention in rows:
-        found[mention.post_id].append(mention.account)
+    for row in _MENTIONS.rows(sorted(post_ids)):
+        (account,) = load_instances(row[1:], [Account])
+        assert isinstance(account, Account)  # noqa: S101  # an inner join: never missing
+        found[row[0]].append(account)
     return found
 
 
+def _mentions_queryset(post_ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
+    rows: QuerySet[Any, tuple[Any, ...]] = (
+        Mention.objects.filter(
+            post_id__in=post_ids, account__in=account_list_visible(viewer=None).values("pk")
+        )
+        .order_by("id")
+        .values_list("post_id", *model_columns(Account, "account__"))
+    )
+    return rows
+
+
 def _hashtags_by_post(post_ids: set[int]) -> dict[int, list[str]]:
-    rows = (
+    found: dict[int, list[str]] = defaultdict(list)
+    for post_id, name in _HASHTAGS.rows(sorted(post_ids)):
+        found[post_id].append(name)
+    return found
+
+
+def _hashtags_queryset(post_ids: Sequence[int]) -> QuerySet[Any, tuple[Any, ...]]:
+    rows: QuerySet[Any, tuple[Any, ...]] = (
         PostHashtag.objects.filter(post_id__in=post_ids)
         .order_by("id")
         .values_list("post_id", "hashtag__name")
     )
-    found: dict[int, list[str]] = defaultdict(list)
-    for post_id, name in rows:
-        found[post_id].append(name)
-    return found
+    return rows
+
+
+#: hydrate's lookups, compiled once per number of posts (hearth.core.compiled): a single
+#: post's view (a like's answer, a status read) built each of them anew.
+_MENTIONS = CompiledQuery(_mentions_queryset)
+_HASHTAGS = CompiledQuery(_hashtags_queryset)
 
 
 def _viewer_flags(
