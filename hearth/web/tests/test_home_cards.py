@@ -21,6 +21,7 @@ from hearth.posts.models import Post
 from hearth.posts.selectors import hydrate
 from hearth.posts.tests.factories import make_account, make_post
 from hearth.testing.fixtures import PASSWORD, make_user
+from hearth.timelines.feeds import big_accounts_forget
 from hearth.web import cards
 from hearth.web.post_forms import compose_form
 from hearth.web.templatetags.hearth_tags import CSRF_MARK
@@ -194,6 +195,9 @@ def test_the_home_page_costs_the_same_queries_however_long(
         graph.follow(actor=ana, target=author)
         post = make_post(author, f"hello #tag{n} @ana")
         posts.favourite(actor=ana, post=post)
+    # The large accounts' list is loaded afresh by the next request: a process copy left by an
+    # earlier test could otherwise run out (5 s) between the two counts, one query more.
+    big_accounts_forget()
     client_with_user.get("/")
     with CaptureQueriesContext(connection) as warm:
         response = client_with_user.get("/")
@@ -205,7 +209,7 @@ def test_the_home_page_costs_the_same_queries_however_long(
     # Warm: session, member, feed (two on the database store), stamps, flags, suggestions;
     # cold adds posts_to_render's four (posts, mentions, hashtags, photos).
     assert len(warm) <= 7, [q["sql"][:80] for q in warm]
-    assert len(cold) == len(warm) + 4, [q["sql"][:80] for q in cold]
+    assert len(cold) == len(warm) + 4, [q["sql"][:150] for q in cold]
 
 
 def _compose(html: str) -> str:
