@@ -114,31 +114,39 @@ def _readable(viewer: Account | None) -> Q:
 
 
 def can_see(viewer: Account | None, post: Post) -> bool:
-    """May `viewer` see `post`? One query, by exactly the rules of posts_visible_to (compiled:
-    every like, repost, bookmark and reply asks)."""
-    if viewer is None:
-        return bool(_PUBLIC_SEEN.rows(post.pk))
-    return bool(_SEEN.rows(viewer.pk, post.pk))
+    """May `viewer` see `post`? One query, by exactly the rules of posts_visible_to."""
+    return bool(_SEEN.rows(viewer, post.pk))
 
 
-def _seen_queryset(viewer_id: int, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
-    """can_see's query, compiled with a stand-in viewer as _stamps_queryset is."""
-    return _seen_rows(Account(pk=viewer_id), pk)
+class _OnePost:
+    """`posts_visible_to(viewer)` narrowed to one post, as one row of `columns`, compiled once
+    per kind of viewer (hearth.core.compiled): every like, repost, bookmark, reply and status
+    read asks, and building the visibility rules cost more than the rest of such a request.
+    A member's query is compiled with a stand-in viewer, as _stamps_queryset's is."""
+
+    def __init__(self, *columns: str) -> None:
+        def rows(viewer: Account | None, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+            found: QuerySet[Any, tuple[Any, ...]] = (
+                posts_visible_to(viewer).filter(pk=pk).order_by().values_list(*columns)[:1]
+            )
+            return found
+
+        def member(viewer_id: int, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+            return rows(Account(pk=viewer_id), pk)
+
+        def visitor(pk: int) -> QuerySet[Any, tuple[Any, ...]]:
+            return rows(None, pk)
+
+        self._member = CompiledQuery(member)
+        self._visitor = CompiledQuery(visitor)
+
+    def rows(self, viewer: Account | None, pk: int) -> list[tuple[Any, ...]]:
+        if viewer is None:
+            return self._visitor.rows(pk)
+        return self._member.rows(viewer.pk, pk)
 
 
-def _public_seen_queryset(pk: int) -> QuerySet[Any, tuple[Any, ...]]:
-    return _seen_rows(None, pk)
-
-
-def _seen_rows(viewer: Account | None, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
-    rows: QuerySet[Any, tuple[Any, ...]] = (
-        posts_visible_to(viewer).filter(pk=pk).order_by().values_list("pk")[:1]
-    )
-    return rows
-
-
-_SEEN = CompiledQuery(_seen_queryset)
-_PUBLIC_SEEN = CompiledQuery(_public_seen_queryset)
+_SEEN = _OnePost("pk")
 
 
 def access_post(viewer: Account | None, post_id: int | str) -> Post:
@@ -154,7 +162,7 @@ def access_post(viewer: Account | None, post_id: int | str) -> Post:
         raise Http404("No such post.") from None
     if not 0 < pk <= _LARGEST_ID:
         raise Http404("No such post.")
-    rows = _ACCESS.rows(viewer.pk, pk) if viewer is not None else _PUBLIC_ACCESS.rows(pk)
+    rows = _ACCESS.rows(viewer, pk)
     if not rows:
         raise Http404("No such post.")
     post, author, original, original_author = load_instances(rows[0], _ACCESS_MODELS)
@@ -174,28 +182,7 @@ _ACCESS_COLUMNS = tuple(
     for model, prefix in zip(_ACCESS_MODELS, ("", *(f"{r}__" for r in POST_RELATED)), strict=True)
     for name in model_columns(model, prefix)
 )
-
-
-def _access_queryset(viewer_id: int, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
-    """access_post's query, compiled with a stand-in viewer as _stamps_queryset is."""
-    return _access_rows(Account(pk=viewer_id), pk)
-
-
-def _public_access_queryset(pk: int) -> QuerySet[Any, tuple[Any, ...]]:
-    return _access_rows(None, pk)
-
-
-def _access_rows(viewer: Account | None, pk: int) -> QuerySet[Any, tuple[Any, ...]]:
-    rows: QuerySet[Any, tuple[Any, ...]] = (
-        posts_visible_to(viewer).filter(pk=pk).order_by().values_list(*_ACCESS_COLUMNS)[:1]
-    )
-    return rows
-
-
-#: Every post action and status read runs it: building the visibility rules cost a like
-#: more than the rest of it (hearth.core.compiled).
-_ACCESS = CompiledQuery(_access_queryset)
-_PUBLIC_ACCESS = CompiledQuery(_public_access_queryset)
+_ACCESS = _OnePost(*_ACCESS_COLUMNS)
 
 
 # --- Threads ---------------------------------------------------------------------------------
