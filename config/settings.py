@@ -402,6 +402,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{HEARTH_INSTANCE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HEARTH_HTTPS else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = HEARTH_INSTANCE_NAME
+# A code of the 30-second window before or after the current one is accepted too: a code
+# typed as its window turns over, or a phone clock a few seconds off, still works (allauth
+# accepts none by default; each code still works only once).
+MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Security -------------------------------------------------------------------------------------

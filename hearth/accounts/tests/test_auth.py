@@ -2,6 +2,7 @@
 password reset and change, two-factor authentication and sessions."""
 
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -243,6 +244,26 @@ def test_activating_totp_then_logging_in_asks_for_and_accepts_the_code(client, u
     response = other.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     assert logged_in_user_id(other) == str(user.pk)
+
+
+def test_a_code_from_the_window_just_gone_is_accepted_once(client, user):
+    # Given a member with the authenticator app on
+    log_in(client, "ana", PASSWORD)
+    secret = activate_totp(client, PASSWORD)
+    other = Client()
+    log_in(other, "ana", PASSWORD)
+    # When they type the code their phone showed just before it turned over
+    late = totp_code(secret, at=time.time() - 30)
+    response = other.post("/accounts/2fa/authenticate/", {"code": late})
+    # Then it logs them in, but a code two windows old does not, nor the same code again
+    assert response.status_code == 302
+    assert logged_in_user_id(other) == str(user.pk)
+    third = Client()
+    log_in(third, "ana", PASSWORD)
+    stale = totp_code(secret, at=time.time() - 90)
+    assert third.post("/accounts/2fa/authenticate/", {"code": stale}).status_code == 200
+    assert third.post("/accounts/2fa/authenticate/", {"code": late}).status_code == 200
+    assert logged_in_user_id(third) is None
 
 
 def test_a_recovery_code_logs_in_instead_of_the_app_code(client, user):
